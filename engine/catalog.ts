@@ -1,0 +1,248 @@
+import type {
+  ClientRecord, FileSetRecord, JobRecord, MediaRecord, PoolRecord, StorageRecord, TerminalStatus,
+} from './types.js';
+
+/** Aggregates kept incrementally as jobs end (JobTotals). */
+export interface Totals {
+  jobs: number;
+  files: number;
+  bytes: number;
+  joberrors: number;
+  /** count of jobs per JobStatus letter, for every job in the catalog */
+  byStatus: Record<string, number>;
+}
+
+/**
+ * The Log table as columns: LogId is the row index + 1. Text is not stored; it
+ * is rendered from the job's timeline on demand (see joblog.ts), which keeps a
+ * catalog of millions of log rows within a few bytes per row.
+ */
+export class LogTable {
+  private cap = 1024;
+  length = 0;
+  jobId = new Int32Array(this.cap);
+  /** index of the job timeline step the row renders */
+  step = new Int32Array(this.cap);
+  /** virtual ms */
+  time = new Float64Array(this.cap);
+  /** next LogId of the same job, 0 at the end */
+  next = new Int32Array(this.cap);
+
+  /** Appends a row and returns its LogId. */
+  append(jobId: number, step: number, time: number): number {
+    if (this.length === this.cap) this.grow(this.cap * 2);
+    const i = this.length++;
+    this.jobId[i] = jobId;
+    this.step[i] = step;
+    this.time[i] = time;
+    this.next[i] = 0;
+    return i + 1;
+  }
+
+  link(fromLogId: number, toLogId: number): void {
+    this.next[fromLogId - 1] = toLogId;
+  }
+
+  /** Drops rows whose job no longer exists (after purge/prune); LogIds of kept rows do not change. */
+  forget(jobIds: ReadonlySet<number>): void {
+    for (let i = 0; i < this.length; i++) if (jobIds.has(this.jobId[i])) this.jobId[i] = 0;
+  }
+
+  private grow(cap: number): void {
+    const grow = <T extends Int32Array | Float64Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(cap);
+      b.set(a);
+      return b;
+    };
+    this.jobId = grow(this.jobId, Int32Array);
+    this.step = grow(this.step, Int32Array);
+    this.time = grow(this.time, Float64Array);
+    this.next = grow(this.next, Int32Array);
+    this.cap = cap;
+  }
+
+  /** Copies a restored table in. */
+  load(cols: { jobId: Int32Array; step: Int32Array; time: Float64Array; next: Int32Array }): void {
+    this.length = cols.jobId.length;
+    this.cap = Math.max(1024, this.length);
+    this.jobId = new Int32Array(this.cap);
+    this.step = new Int32Array(this.cap);
+    this.time = new Float64Array(this.cap);
+    this.next = new Int32Array(this.cap);
+    this.jobId.set(cols.jobId);
+    this.step.set(cols.step);
+    this.time.set(cols.time);
+    this.next.set(cols.next);
+  }
+}
+
+/** A list of ids kept in ascending order; inserts near the end are cheap. */
+export class SortedIds {
+  ids: number[] = [];
+
+  add(id: number): void {
+    const a = this.ids;
+    if (!a.length || a[a.length - 1] < id) {
+      a.push(id);
+      return;
+    }
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (a[lo] !== id) a.splice(lo, 0, id);
+  }
+
+  delete(id: number): void {
+    const a = this.ids;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (a[lo] === id) a.splice(lo, 1);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+}
+
+/**
+ * The in-memory catalog: tables named and shaped like Bacula's, with the
+ * indexes the API needs so a page of results costs O(page), not O(catalog).
+ */
+export class Catalog {
+  clients: ClientRecord[] = [];
+  pools: PoolRecord[] = [];
+  media: MediaRecord[] = [];
+  private mediaNames = new Map<string, number>();
+  storages: StorageRecord[] = [];
+  filesets: FileSetRecord[] = [];
+  /** jobs[jobId - 1]; a purged job leaves a hole */
+  jobs: Array<JobRecord | undefined> = [];
+  log = new LogTable();
+  /** ascending JobIds per ClientId */
+  jobsByClient = new Map<number, SortedIds>();
+  /** ascending JobIds per JobStatus letter */
+  jobsByStatus = new Map<string, SortedIds>();
+  totals: Totals = emptyTotals();
+
+  job(jobId: number): JobRecord | undefined {
+    return Number.isInteger(jobId) && jobId > 0 ? this.jobs[jobId - 1] : undefined;
+  }
+
+  client(clientId: number): ClientRecord | undefined {
+    return this.clients.find((c) => c.clientId === clientId);
+  }
+
+  clientByName(name: string): ClientRecord | undefined {
+    return this.clients.find((c) => c.name === name);
+  }
+
+  pool(poolId: number): PoolRecord | undefined {
+    return this.pools.find((p) => p.poolId === poolId);
+  }
+
+  poolByName(name: string): PoolRecord | undefined {
+    return this.pools.find((p) => p.name === name);
+  }
+
+  /** media[mediaId - 1]: volumes are purged and recycled, never removed */
+  mediaById(mediaId: number): MediaRecord | undefined {
+    return this.media[mediaId - 1];
+  }
+
+  mediaByName(name: string): MediaRecord | undefined {
+    const id = this.mediaNames.get(name);
+    return id === undefined ? undefined : this.media[id - 1];
+  }
+
+  insertMedia(m: MediaRecord): void {
+    this.media[m.mediaId - 1] = m;
+    this.mediaNames.set(m.volumeName, m.mediaId);
+  }
+
+  storage(storageId: number): StorageRecord | undefined {
+    return this.storages.find((s) => s.storageId === storageId);
+  }
+
+  storageByName(name: string): StorageRecord | undefined {
+    return this.storages.find((s) => s.name === name);
+  }
+
+  fileset(filesetId: number): FileSetRecord | undefined {
+    return this.filesets.find((f) => f.filesetId === filesetId);
+  }
+
+  /** Adds a new job to the tables and the indexes. */
+  insertJob(job: JobRecord): void {
+    this.jobs[job.jobId - 1] = job;
+    let byClient = this.jobsByClient.get(job.clientId);
+    if (!byClient) this.jobsByClient.set(job.clientId, (byClient = new SortedIds()));
+    byClient.add(job.jobId);
+    this.indexStatus(job, null);
+    this.totals.jobs++;
+  }
+
+  /** Records a JobStatus change in the status index and the totals. */
+  setStatus(job: JobRecord, status: JobRecord['jobStatus']): void {
+    const old = job.jobStatus;
+    if (old === status) return;
+    job.jobStatus = status;
+    this.indexStatus(job, old);
+  }
+
+  /** Counts a finished job's files, bytes and errors into JobTotals. */
+  addTotals(job: JobRecord): void {
+    this.totals.files += job.jobFiles;
+    this.totals.bytes += job.jobBytes;
+    this.totals.joberrors += job.jobErrors;
+  }
+
+  /** Removes jobs (purge, prune) from every table and index. */
+  deleteJobs(jobIds: readonly number[]): void {
+    const gone = new Set<number>();
+    for (const id of jobIds) {
+      const job = this.job(id);
+      if (!job) continue;
+      gone.add(id);
+      this.jobs[id - 1] = undefined;
+      this.jobsByClient.get(job.clientId)?.delete(id);
+      this.jobsByStatus.get(job.jobStatus)?.delete(id);
+      const t = this.totals;
+      t.jobs--;
+      t.byStatus[job.jobStatus]--;
+      if (isTerminal(job.jobStatus)) {
+        t.files -= job.jobFiles;
+        t.bytes -= job.jobBytes;
+        t.joberrors -= job.jobErrors;
+      }
+    }
+    if (gone.size) this.log.forget(gone);
+  }
+
+  private indexStatus(job: JobRecord, old: string | null): void {
+    if (old !== null) {
+      this.jobsByStatus.get(old)?.delete(job.jobId);
+      this.totals.byStatus[old]--;
+    }
+    let set = this.jobsByStatus.get(job.jobStatus);
+    if (!set) this.jobsByStatus.set(job.jobStatus, (set = new SortedIds()));
+    set.add(job.jobId);
+    this.totals.byStatus[job.jobStatus] = (this.totals.byStatus[job.jobStatus] ?? 0) + 1;
+  }
+}
+
+export function emptyTotals(): Totals {
+  return { jobs: 0, files: 0, bytes: 0, joberrors: 0, byStatus: {} };
+}
+
+export function isTerminal(status: string): status is TerminalStatus {
+  return status === 'T' || status === 'E' || status === 'f' || status === 'A';
+}

@@ -1,0 +1,77 @@
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+/**
+ * Seeded randomness. Every entity draws from its own stream derived from
+ * (world seed, kind, id, ...), so the fate of one job never depends on the
+ * order in which other events happened.
+ */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  float(): number;
+  /** Uniform integer in [min, max], both included. */
+  int(min: number, max: number): number;
+  /** Uniform real in [min, max). */
+  between(min: number, max: number): number;
+  /** True with probability p. */
+  chance(p: number): boolean;
+  pick<T>(items: readonly T[]): T;
+  /** Picks a key of `weights` with probability proportional to its weight. */
+  weighted<K extends string>(weights: Readonly<Record<K, number>>): K;
+}
+
+function mix32(h: number, v: number): number {
+  // murmur3 body round followed by fmix32: cheap and well distributed.
+  let k = Math.imul(v, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Derives a 32-bit seed from the world seed and any number of keys. */
+export function deriveSeed(seed: number, ...keys: ReadonlyArray<string | number>): number {
+  let h = mix32(0x9e3779b9, seed | 0);
+  for (const key of keys) {
+    const v = typeof key === 'number' ? key : hashString(key);
+    // Numbers above 2^32 (ids never are, but be safe) fold their high part in.
+    h = mix32(h, v | 0);
+    if (typeof key === 'number' && key > 0xffffffff) h = mix32(h, Math.floor(key / 0x100000000) | 0);
+  }
+  return h;
+}
+
+export function stream(seed: number, ...keys: ReadonlyArray<string | number>): Rng {
+  const gen = xoroshiro128plus(deriveSeed(seed, ...keys));
+  const float = (): number => (gen.next() >>> 0) / 0x100000000;
+  return {
+    float,
+    int: (min, max) => min + Math.floor(float() * (max - min + 1)),
+    between: (min, max) => min + float() * (max - min),
+    chance: (p) => float() < p,
+    pick: (items) => items[Math.floor(float() * items.length)],
+    weighted(weights) {
+      const keys = Object.keys(weights) as Array<keyof typeof weights & string>;
+      let total = 0;
+      for (const k of keys) total += weights[k];
+      let r = float() * total;
+      for (const k of keys) {
+        r -= weights[k];
+        if (r < 0) return k;
+      }
+      return keys[keys.length - 1];
+    },
+  };
+}

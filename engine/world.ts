@@ -1,0 +1,925 @@
+import { EventEmitter } from 'eventemitter3';
+import { Agenda } from './agenda.js';
+import { Catalog, isTerminal } from './catalog.js';
+import { ZoneClock } from './format.js';
+import { DIRECTOR, renderLogText, uniqueJobName } from './joblog.js';
+import { planJob, type PlanRequest } from './planner.js';
+import { distribute, fdUname, ordered, type Profile } from './profiles.js';
+import { stream } from './random.js';
+import { nextRun, parseRun, type RunSpec } from './schedule.js';
+import { dataPhase, timeline, type Step } from './timeline.js';
+import type {
+  BackupLevel, ClientRecord, JobLevel, JobRecord, JobType, MediaRecord, PoolRecord, VolumeUse,
+} from './types.js';
+import { WorldError } from './errors.js';
+
+export interface WorldSettings {
+  seed: number;
+  errorRate: number;
+  timezone: string;
+  /** virtual minutes between the end of a client's job and its next one */
+  jobIntervalMin: number;
+  jobIntervalMax: number;
+  maxConcurrentJobs: number;
+  clientConcurrentJobs: number;
+  storageConcurrentJobs: number;
+  profiles: Profile[];
+  jobDefaults: { pool: string; storage: string; type: JobType; priority: number };
+}
+
+/** A Job resource: what `run job=<name>` refers to. */
+export interface JobResource {
+  name: string;
+  type: JobType;
+  level: JobLevel;
+  clientId: number;
+  filesetId: number;
+  pool: string;
+  storage: string;
+  priority: number;
+  schedule: string | null;
+  enabled: boolean;
+}
+
+export interface ScheduleResource {
+  name: string;
+  runs: RunSpec[];
+}
+
+/** Typed engine events; listeners must not throw (the emitter isolates nothing). */
+export interface WorldEvents {
+  'job.created': (job: JobRecord) => void;
+  'job.status': (job: JobRecord, status: string, previous: string) => void;
+  'job.log': (job: JobRecord, logId: number) => void;
+  'job.ended': (job: JobRecord) => void;
+  'volume.labelled': (media: MediaRecord) => void;
+  'world.reset': () => void;
+}
+
+export interface RunOptions {
+  job: string;
+  level?: BackupLevel;
+  client?: string;
+  fileset?: string;
+  pool?: string;
+  storage?: string;
+  priority?: number;
+  /** virtual ms; start no earlier than this */
+  when?: number;
+  comment?: string;
+}
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** The pools every Director here starts with (label format `Vol-`). */
+const POOLS: ReadonlyArray<Pick<PoolRecord, 'name' | 'volRetention' | 'maxVolBytes'>> = [
+  { name: 'Default', volRetention: 365 * 86400, maxVolBytes: 53_687_091_200 },
+  { name: 'Full', volRetention: 365 * 86400, maxVolBytes: 107_374_182_400 },
+  { name: 'Incremental', volRetention: 30 * 86400, maxVolBytes: 21_474_836_480 },
+  { name: 'Differential', volRetention: 90 * 86400, maxVolBytes: 53_687_091_200 },
+];
+const LEVEL_POOL: Record<BackupLevel, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };
+const LEVEL_POOL_SOURCE: Record<BackupLevel, string> = {
+  F: 'Job FullPool override', I: 'Job IncPool override', D: 'Job DiffPool override',
+};
+
+/**
+ * The simulated backup world: a Director, its clients, storage, pools,
+ * volumes and catalog, and the agenda that moves jobs through their lives.
+ * It knows nothing of HTTP or the wall clock: time is whatever `advanceTo`
+ * is told, and everything random is drawn from the seed.
+ */
+export class World extends EventEmitter<WorldEvents> {
+  settings: WorldSettings;
+  zone: ZoneClock;
+  catalog = new Catalog();
+  agenda = new Agenda();
+  jobResources = new Map<string, JobResource>();
+  schedules = new Map<string, ScheduleResource>();
+  /** scheduled runs: index = agenda id of 'schedule' entries */
+  scheduledRuns: Array<{ job: string; run: RunSpec } | null> = [];
+  /** virtual ms up to which events have been played */
+  now: number;
+  /** virtual ms the Director (re)started */
+  startedAt: number;
+  seed: number;
+  errorRate: number;
+  nextJobId = 1;
+  jobSeq = 0;
+  volSessionId = 0;
+  nextJobMediaId = 1;
+  /** JobIds created but not started, in start order (priority, JobId) */
+  queue: number[] = [];
+  running = new Set<number>();
+  mediaWaiters: number[] = [];
+  /** events are not emitted while history is filled in */
+  quiet = false;
+  private timelines = new Map<number, Step[]>();
+  private runningByClient = new Map<number, number>();
+  private runningByStorage = new Map<number, number>();
+  private appendable = new Map<number, Set<number>>();
+  private lastSuccess = new Map<number, { full: number; any: number; fullStart: number; anyStart: number }>();
+
+  constructor(settings: WorldSettings, now: number) {
+    super();
+    this.settings = settings;
+    this.zone = new ZoneClock(settings.timezone);
+    this.seed = settings.seed;
+    this.errorRate = settings.errorRate;
+    this.now = now;
+    this.startedAt = now;
+    this.buildDirector();
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  private buildDirector(): void {
+    const c = this.catalog;
+    POOLS.forEach((p, i) => c.pools.push({
+      poolId: i + 1, name: p.name, numVols: 0, maxVols: 0, useOnce: 0, useCatalog: 1, acceptAnyVolume: 0,
+      volRetention: p.volRetention, volUseDuration: 0, maxVolJobs: 0, maxVolFiles: 0, maxVolBytes: p.maxVolBytes,
+      autoPrune: 1, recycle: 1, actionOnPurge: 0, poolType: 'Backup', labelType: 0, labelFormat: 'Vol-', enabled: 1,
+      scratchPoolId: 0, recyclePoolId: 0, nextPoolId: 0, migrationHighBytes: 0, migrationLowBytes: 0,
+      migrationTime: 0, cacheRetention: 0,
+    }));
+    c.storages.push({
+      storageId: 1, name: this.settings.jobDefaults.storage, autoChanger: 0, device: 'FileStorage',
+      archiveDevice: '/opt/bacula/archive', mediaType: 'File', address: 'bacula-sd', port: 9103,
+      maxConcurrentJobs: this.settings.storageConcurrentJobs,
+    });
+    for (const p of c.pools) this.appendable.set(p.poolId, new Set());
+    this.addSchedule('WeeklyCycle', ['Full 1st sun at 23:05', 'Differential 2nd-5th sun at 23:05', 'Incremental mon-sat at 23:05']);
+    this.addSchedule('DailyMaintenance', ['daily at 06:00']);
+  }
+
+  addSchedule(name: string, runs: string[]): void {
+    this.schedules.set(name, { name, runs: runs.map(parseRun) });
+  }
+
+  /**
+   * Builds `clients` clients from the profiles and fills `historyDays` of past
+   * jobs by playing the same plans from `now - historyDays` up to `now`.
+   */
+  initialize(opts: { clients: number; errorRate: number; seed: number; historyDays: number }): void {
+    const now = this.now;
+    this.reset();
+    this.seed = opts.seed;
+    this.errorRate = opts.errorRate;
+    const start = now - opts.historyDays * DAY;
+    this.now = start;
+    this.startedAt = start;
+    this.volSessionId = 0;
+    const profiles = ordered(this.settings.profiles);
+    const counts = distribute(profiles, opts.clients);
+    for (const p of profiles) {
+      for (let i = 1; i <= (counts.get(p.key) ?? 0); i++) this.addClient(p, `${p.name_prefix}-${String(i).padStart(3, '0')}`);
+    }
+    if (this.catalog.clients.length) {
+      this.addJobResource({
+        name: 'AdminMaintenance', type: 'D', level: ' ', clientId: this.catalog.clients[0].clientId, filesetId: 0,
+        pool: this.settings.jobDefaults.pool, storage: this.settings.jobDefaults.storage, priority: 10,
+        schedule: 'DailyMaintenance', enabled: true,
+      });
+    }
+    this.quiet = true;
+    try {
+      this.advanceTo(now);
+    } finally {
+      this.quiet = false;
+    }
+  }
+
+  /** Empties the catalog; the Director keeps its pools, storage and schedules. */
+  reset(): void {
+    const now = this.now;
+    const settings = this.settings;
+    Object.assign(this, {
+      catalog: new Catalog(), agenda: new Agenda(), jobResources: new Map(), schedules: new Map(), scheduledRuns: [],
+      nextJobId: 1, jobSeq: 0, volSessionId: 0, nextJobMediaId: 1, queue: [], running: new Set(), mediaWaiters: [],
+      timelines: new Map(), runningByClient: new Map(), runningByStorage: new Map(), appendable: new Map(),
+      lastSuccess: new Map(), startedAt: now,
+    });
+    this.settings = settings;
+    this.buildDirector();
+    this.emit('world.reset');
+  }
+
+  /** Adds a client of a profile and starts its spawning. */
+  addClient(profile: Profile, name: string): ClientRecord {
+    const c = this.catalog;
+    const clientId = c.clients.length ? c.clients[c.clients.length - 1].clientId + 1 : 1;
+    const client: ClientRecord = {
+      clientId, name, uname: '', autoPrune: 1, fileRetention: 60 * 86400, jobRetention: 180 * 86400,
+      profile: profile.key, address: `10.${20 + Math.floor(clientId / 65536) % 200}.${Math.floor(clientId / 256) % 256}.${clientId % 256}`,
+      enabled: true, maxConcurrentJobs: this.settings.clientConcurrentJobs, spawns: 0,
+    };
+    c.clients.push(client);
+    let fs = c.filesets.find((f) => f.fileset === filesetName(profile));
+    if (!fs) {
+      fs = { filesetId: c.filesets.length + 1, fileset: filesetName(profile), md5: md5Like(this.seed, profile.key), createTime: this.now };
+      c.filesets.push(fs);
+    }
+    this.addJobResource({
+      name: `backup-${name}`, type: 'B', level: 'I', clientId, filesetId: fs.filesetId,
+      pool: this.settings.jobDefaults.pool, storage: this.settings.jobDefaults.storage,
+      priority: this.settings.jobDefaults.priority, schedule: null, enabled: true,
+    });
+    const first = stream(this.seed, 'first-spawn', clientId).between(0, this.settings.jobIntervalMax * MINUTE);
+    this.agenda.push(this.now + Math.floor(first), 'spawn', clientId);
+    return client;
+  }
+
+  addJobResource(res: JobResource): void {
+    this.jobResources.set(res.name, res);
+    if (res.schedule) {
+      const sched = this.schedules.get(res.schedule);
+      for (const run of sched?.runs ?? []) {
+        const at = nextRun(run, this.now, this.zone);
+        if (at === null) continue;
+        this.scheduledRuns.push({ job: res.name, run });
+        this.agenda.push(at, 'schedule', this.scheduledRuns.length - 1);
+      }
+    }
+  }
+
+  profileOf(client: ClientRecord): Profile {
+    const p = this.settings.profiles.find((x) => x.key === client.profile);
+    if (!p) throw new WorldError('not_found', `profile "${client.profile}" of client "${client.name}" is not defined`);
+    return p;
+  }
+
+  // ------------------------------------------------------------- the agenda
+
+  /** Plays every event due up to virtual time `t` (inclusive), in order. */
+  advanceTo(t: number): void {
+    for (;;) {
+      const next = this.agenda.peekTime();
+      if (next > t) break;
+      const e = this.agenda.pop()!;
+      this.now = e.at;
+      if (e.kind === 'spawn') this.spawn(e.id);
+      else if (e.kind === 'step') this.playSteps(e.id);
+      else this.fireSchedule(e.id);
+    }
+    if (t > this.now) this.now = t;
+  }
+
+  /** Time of the next event, for the live clock's timer. */
+  nextEventTime(): number {
+    return this.agenda.peekTime();
+  }
+
+  private spawn(clientId: number): void {
+    const client = this.catalog.client(clientId);
+    if (!client || !client.enabled) return;
+    const rng = stream(this.seed, 'spawn', clientId, client.spawns);
+    const n = client.spawns++;
+    const last = this.lastSuccess.get(clientId);
+    let type: JobType = rng.weighted({ B: 0.96, V: 0.02, R: 0.02 });
+    if (type !== 'B' && !last) type = 'B';
+    const res = this.jobResources.get(`backup-${client.name}`);
+    if (!res) return;
+    if (type === 'B') {
+      this.createJob({ res, type: 'B', level: rng.weighted(this.profileOf(client).job_levels), client, key: ['spawn', clientId, n], spawned: true });
+    } else if (type === 'R') {
+      this.createJob({ res: this.restoreResource(res), type: 'R', level: 'F', client, key: ['spawn', clientId, n], spawned: true, where: '/tmp/bacula-restores' });
+    } else {
+      this.createJob({ res: { ...res, name: `verify-${client.name}` }, type: 'V', level: 'O', client, key: ['spawn', clientId, n], spawned: true });
+    }
+  }
+
+  private restoreResource(res: JobResource): JobResource {
+    return { ...res, name: 'RestoreFiles', type: 'R' };
+  }
+
+  private fireSchedule(index: number): void {
+    const entry = this.scheduledRuns[index];
+    if (!entry) return;
+    const res = this.jobResources.get(entry.job);
+    if (res?.enabled) {
+      const client = this.catalog.client(res.clientId);
+      if (client) {
+        const level: JobLevel = res.type === 'B' ? entry.run.level ?? res.level : res.level;
+        this.createJob({ res, type: res.type, level, client, key: ['sched', index, this.now], spawned: false, priority: entry.run.priority ?? undefined, pool: entry.run.pool ?? undefined });
+      }
+    }
+    const at = nextRun(entry.run, this.now, this.zone);
+    if (at !== null && res) this.agenda.push(at, 'schedule', index);
+    else this.scheduledRuns[index] = null;
+  }
+
+  // ------------------------------------------------------------- jobs
+
+  private createJob(req: {
+    res: JobResource; type: JobType; level: JobLevel; client: ClientRecord; key: Array<string | number>;
+    spawned: boolean; priority?: number; pool?: string; storage?: string; when?: number; where?: string;
+    comment?: string; filesetId?: number; sourceJobIds?: number[];
+  }): JobRecord {
+    const c = this.catalog;
+    const jobId = this.nextJobId++;
+    const profile = this.profileOf(req.client);
+    const rng = stream(this.seed, ...req.key);
+    const last = this.lastSuccess.get(req.client.clientId);
+    const planReq: PlanRequest = {
+      type: req.type, level: req.level, profile, errorRate: this.errorRate, rng,
+      hasFull: !!last, lastFullStart: last?.fullStart ?? null, lastAnyStart: last?.anyStart ?? null,
+      sourceJobs: [], where: req.where ?? '',
+    };
+    if (req.type === 'R' || req.type === 'V') {
+      planReq.sourceJobs = (req.sourceJobIds ?? this.restoreChain(req.client.clientId, req.type))
+        .map((id) => c.job(id)).filter((j): j is JobRecord => !!j);
+    }
+    const { plan, level } = planJob(planReq);
+    const storage = c.storageByName(req.storage ?? req.res.storage) ?? c.storages[0];
+    let poolId = 0;
+    let poolSource = 'Job resource';
+    if (req.type === 'B') {
+      const bl = level as BackupLevel;
+      if (req.pool) {
+        poolId = c.poolByName(req.pool)?.poolId ?? 0;
+        poolSource = 'Run Pool override';
+      } else {
+        poolId = c.poolByName(LEVEL_POOL[bl])?.poolId ?? c.poolByName(req.res.pool)?.poolId ?? 0;
+        poolSource = c.poolByName(LEVEL_POOL[bl]) ? LEVEL_POOL_SOURCE[bl] : 'Job resource';
+      }
+    }
+    const schedTime = Math.max(this.now, req.when ?? this.now);
+    const job: JobRecord = {
+      jobId, name: req.res.name, seq: this.jobSeq++ % 60, type: req.type, level, clientId: req.client.clientId,
+      jobStatus: 'C', waitStatus: schedTime > this.now ? 't' : null, createdAt: this.now, schedTime,
+      startTime: null, endTime: null, jobTDate: Math.floor(schedTime / 1000), volSessionId: 0, volSessionTime: 0,
+      jobFiles: 0, jobBytes: 0, readBytes: 0, jobErrors: 0, jobMissingFiles: 0, poolId,
+      filesetId: req.type === 'B' ? req.filesetId ?? req.res.filesetId : 0,
+      priorJobId: 0, priorJob: '', purgedFiles: 0, hasBase: 0, hasCache: 0, reviewed: 0, comment: req.comment ?? null,
+      priority: req.priority ?? req.res.priority, storageId: storage.storageId, poolSource, plan, volumes: [],
+      mediaWait: null, canceledAt: null, logHead: 0, logTail: 0, logCount: 0, step: 0, spawned: req.spawned,
+    };
+    c.insertJob(job);
+    this.emitSafe('job.created', job);
+    if (job.waitStatus === 't') {
+      this.playSteps(jobId);
+      this.agenda.push(schedTime, 'step', jobId);
+    } else {
+      this.enqueue(job);
+    }
+    return job;
+  }
+
+  /** The backups a restore or verify of a client reads: its last Full and what came after it. */
+  private restoreChain(clientId: number, type: JobType): number[] {
+    const ids = this.catalog.jobsByClient.get(clientId)?.ids ?? [];
+    const chain: number[] = [];
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const j = this.catalog.job(ids[i]);
+      if (!j || j.type !== 'B' || j.jobStatus !== 'T') continue;
+      chain.unshift(j.jobId);
+      if (type === 'V' || j.level === 'F') break;
+    }
+    return chain;
+  }
+
+  private enqueue(job: JobRecord): void {
+    job.waitStatus = null;
+    const q = this.queue;
+    let i = q.length;
+    while (i > 0) {
+      const other = this.catalog.job(q[i - 1])!;
+      if (other.priority < job.priority || (other.priority === job.priority && other.jobId < job.jobId)) break;
+      i--;
+    }
+    q.splice(i, 0, job.jobId);
+    this.startQueued();
+  }
+
+  /** Starts every queued job the concurrency limits allow, in priority then JobId order. */
+  private startQueued(): void {
+    const q = this.queue;
+    const max = this.settings.maxConcurrentJobs;
+    let bestRunning = Infinity;
+    for (const id of this.running) bestRunning = Math.min(bestRunning, this.catalog.job(id)!.priority);
+    for (let i = 0; i < q.length && this.running.size < max; ) {
+      const job = this.catalog.job(q[i])!;
+      const client = this.catalog.client(job.clientId);
+      const st = this.catalog.storage(job.storageId)!;
+      if (job.priority > bestRunning) break;
+      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)
+        || (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
+        i++;
+        continue;
+      }
+      q.splice(i, 1);
+      bestRunning = Math.min(bestRunning, job.priority);
+      this.startJob(job);
+    }
+  }
+
+  /** Why a queued job waits, as `status director` would say now. */
+  waitReason(job: JobRecord): string | null {
+    if (job.jobStatus === 'R') return job.waitStatus;
+    if (job.jobStatus !== 'C') return null;
+    if (job.waitStatus === 't') return 't';
+    if (this.running.size >= this.settings.maxConcurrentJobs) return 'd';
+    const client = this.catalog.client(job.clientId);
+    if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return 'c';
+    const st = this.catalog.storage(job.storageId);
+    if (st && (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) return 's';
+    for (const id of this.running) if (this.catalog.job(id)!.priority < job.priority) return 'p';
+    return null;
+  }
+
+  private startJob(job: JobRecord): void {
+    const client = this.catalog.client(job.clientId)!;
+    this.running.add(job.jobId);
+    inc(this.runningByClient, job.clientId, 1);
+    inc(this.runningByStorage, job.storageId, 1);
+    job.startTime = this.now;
+    job.jobTDate = Math.floor(this.now / 1000);
+    if (job.type !== 'D') {
+      job.volSessionId = ++this.volSessionId;
+      job.volSessionTime = Math.floor(this.startedAt / 1000);
+    }
+    if (!client.uname) client.uname = fdUname(this.profileOf(client));
+    if (job.type === 'B') {
+      const vols = this.allocate(job);
+      if (vols) job.volumes = vols;
+      else {
+        job.mediaWait = { at: this.now, until: null };
+        this.mediaWaiters.push(job.jobId);
+      }
+    } else if (job.type === 'R' || job.type === 'V') {
+      job.volumes = this.readVolumes(job);
+    }
+    this.setStatus(job, 'R');
+    job.waitStatus = job.mediaWait ? 'm' : null;
+    this.timelines.delete(job.jobId);
+    this.playSteps(job.jobId);
+  }
+
+  /** Plays the steps of a job that are due, then books its next step. */
+  private playSteps(jobId: number): void {
+    const job = this.catalog.job(jobId);
+    if (!job) return;
+    const steps = this.stepsOf(job);
+    while (job.step < steps.length && steps[job.step].at <= this.now) {
+      const step = steps[job.step];
+      const index = job.step++;
+      if (step.state) this.applyState(job, step);
+      if (step.line) this.appendLog(job, index, step.at);
+    }
+    if (job.jobStatus === 'C' && job.waitStatus === 't' && this.now >= job.schedTime) {
+      this.enqueue(job);
+      return;
+    }
+    if (job.step < steps.length) this.agenda.push(steps[job.step].at, 'step', jobId);
+    else if (isTerminal(job.jobStatus)) this.timelines.delete(jobId);
+  }
+
+  /** The job's timeline, cached while the job lives. */
+  stepsOf(job: JobRecord): Step[] {
+    let steps = this.timelines.get(job.jobId);
+    if (!steps) {
+      steps = timeline(job, this.seed);
+      if (!isTerminal(job.jobStatus)) this.timelines.set(job.jobId, steps);
+    }
+    return steps;
+  }
+
+  private applyState(job: JobRecord, step: Step): void {
+    switch (step.state) {
+      case 'waitClient':
+        this.setWait(job, 'F');
+        break;
+      case 'connected':
+        this.setWait(job, null);
+        break;
+      case 'volumeFull': {
+        const m = this.catalog.mediaById(job.volumes[step.arg].mediaId);
+        if (m && m.volStatus === 'Append') this.markVolume(m, 'Full');
+        break;
+      }
+      case 'end':
+        if (!isTerminal(job.jobStatus)) this.finish(job);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private setWait(job: JobRecord, wait: JobRecord['waitStatus']): void {
+    const previous = job.waitStatus ?? job.jobStatus;
+    job.waitStatus = wait;
+    this.emitSafe('job.status', job, wait ?? job.jobStatus, previous);
+  }
+
+  private setStatus(job: JobRecord, status: JobRecord['jobStatus']): void {
+    const previous = job.waitStatus ?? job.jobStatus;
+    this.catalog.setStatus(job, status);
+    this.emitSafe('job.status', job, status, previous);
+  }
+
+  private appendLog(job: JobRecord, step: number, at: number): void {
+    const logId = this.catalog.log.append(job.jobId, step, at);
+    if (job.logTail) this.catalog.log.link(job.logTail, logId);
+    else job.logHead = logId;
+    job.logTail = logId;
+    job.logCount++;
+    this.emitSafe('job.log', job, logId);
+  }
+
+  private finish(job: JobRecord): void {
+    const plan = job.plan;
+    job.endTime = this.now;
+    job.jobTDate = Math.floor(this.now / 1000);
+    job.waitStatus = null;
+    if (job.canceledAt === null) {
+      job.jobFiles = plan.files;
+      job.jobBytes = job.type === 'V' ? 0 : plan.bytes;
+      job.readBytes = job.type === 'V' ? 0 : plan.readBytes;
+      job.jobErrors = plan.outcome === 'W' ? plan.warnings.length
+        : plan.outcome === 'E' || plan.outcome === 'f' ? (job.type === 'R' ? Math.min(plan.warnings.length, 12) : 1) : 0;
+    }
+    const status = job.canceledAt !== null ? 'A' : plan.outcome === 'W' ? 'T' : plan.outcome;
+    this.releaseVolumes(job);
+    this.catalog.addTotals(job);
+    this.setStatus(job, status);
+    if (job.startTime !== null) {
+      this.running.delete(job.jobId);
+      inc(this.runningByClient, job.clientId, -1);
+      inc(this.runningByStorage, job.storageId, -1);
+    }
+    if (job.type === 'B' && status === 'T') {
+      const prev = this.lastSuccess.get(job.clientId);
+      this.lastSuccess.set(job.clientId, {
+        full: job.level === 'F' ? job.jobId : prev?.full ?? 0,
+        fullStart: job.level === 'F' ? job.startTime! : prev?.fullStart ?? job.startTime!,
+        any: job.jobId,
+        anyStart: job.startTime!,
+      });
+    }
+    this.emitSafe('job.ended', job);
+    if (job.spawned) {
+      const client = this.catalog.client(job.clientId);
+      if (client?.enabled) {
+        const r = stream(this.seed, 'interval', job.clientId, client.spawns);
+        const gap = r.between(this.settings.jobIntervalMin, this.settings.jobIntervalMax) * MINUTE;
+        this.agenda.push(this.now + Math.floor(gap), 'spawn', job.clientId);
+      }
+    }
+    this.startQueued();
+  }
+
+  // ------------------------------------------------------------- volumes
+
+  /** Finds room for a backup's bytes, creating and rolling volumes; null when none can be had. */
+  private allocate(job: JobRecord): VolumeUse[] | null {
+    const pool = this.catalog.pool(job.poolId);
+    if (!pool) return null;
+    const uses: VolumeUse[] = [];
+    let remaining = Math.max(1, job.plan.bytes);
+    while (remaining > 0) {
+      let m = this.appendVolume(pool);
+      let created = false;
+      if (!m) {
+        if (pool.maxVols > 0 && pool.numVols >= pool.maxVols) {
+          if (!uses.length) return null;
+          uses[uses.length - 1].bytes += remaining;
+          this.catalog.mediaById(uses[uses.length - 1].mediaId)!.reserved += remaining;
+          break;
+        }
+        m = this.createVolume(pool, this.now);
+        created = true;
+      }
+      const free = m.maxVolBytes > 0 ? Math.max(0, m.maxVolBytes - m.volBytes - m.reserved) : Infinity;
+      const take = Math.min(free, remaining);
+      uses.push({
+        mediaId: m.mediaId, volumeName: m.volumeName, created: created || m.volBytes + m.reserved === 0,
+        sizeBefore: m.volBytes + m.reserved, bytes: take, jobMediaId: 0, firstIndex: 0, lastIndex: 0,
+      });
+      m.reserved += take;
+      remaining -= take;
+      if (remaining > 0) this.appendable.get(pool.poolId)!.delete(m.mediaId);
+    }
+    return uses;
+  }
+
+  private appendVolume(pool: PoolRecord): MediaRecord | undefined {
+    const set = this.appendable.get(pool.poolId)!;
+    for (const id of set) {
+      const m = this.catalog.mediaById(id)!;
+      const free = m.maxVolBytes > 0 ? m.maxVolBytes - m.volBytes - m.reserved : Infinity;
+      if (m.volStatus === 'Append' && m.enabled && free > 0) return m;
+      set.delete(id);
+    }
+    return undefined;
+  }
+
+  /** Creates (and labels) a volume `Vol-NNNN` in a pool. */
+  createVolume(pool: PoolRecord, at: number, name?: string): MediaRecord {
+    const mediaId = this.catalog.media.length + 1;
+    const m: MediaRecord = {
+      mediaId, volumeName: name ?? `${pool.labelFormat.replace(/[*]$/, '') || 'Vol-'}${String(mediaId).padStart(4, '0')}`,
+      poolId: pool.poolId, mediaType: 'File', storageId: 1, firstWritten: null, lastWritten: null, labelDate: at,
+      volJobs: 0, volFiles: 0, volBlocks: 0, volMounts: 0, volBytes: 0, volErrors: 0, volWrites: 0, volStatus: 'Append',
+      enabled: 1, recycle: pool.recycle, volRetention: pool.volRetention, volUseDuration: pool.volUseDuration,
+      maxVolJobs: pool.maxVolJobs, maxVolFiles: pool.maxVolFiles, maxVolBytes: pool.maxVolBytes, recycleCount: 0,
+      initialWrite: null, reserved: 0,
+    };
+    this.catalog.insertMedia(m);
+    pool.numVols++;
+    this.appendable.get(pool.poolId)!.add(mediaId);
+    this.emitSafe('volume.labelled', m);
+    return m;
+  }
+
+  private markVolume(m: MediaRecord, status: MediaRecord['volStatus']): void {
+    m.volStatus = status;
+    if (status !== 'Append') this.appendable.get(m.poolId)?.delete(m.mediaId);
+    else this.appendable.get(m.poolId)?.add(m.mediaId);
+  }
+
+  private releaseVolumes(job: JobRecord): void {
+    if (job.type !== 'B') return;
+    const written = job.canceledAt === null;
+    let index = 1;
+    for (const v of job.volumes) {
+      const m = this.catalog.mediaById(v.mediaId);
+      if (!m) continue;
+      m.reserved = Math.max(0, m.reserved - v.bytes);
+      v.jobMediaId = this.nextJobMediaId++;
+      v.firstIndex = index;
+      const share = job.plan.bytes ? v.bytes / job.plan.bytes : 1;
+      v.lastIndex = Math.max(index, Math.round(index - 1 + share * job.jobFiles));
+      index = v.lastIndex;
+      if (!written) continue;
+      m.volBytes += v.bytes + (v.created ? 212 : 0);
+      m.volJobs++;
+      m.volFiles += 1;
+      m.volBlocks += Math.ceil(v.bytes / 64512);
+      m.volWrites += Math.ceil(v.bytes / 64512);
+      m.volMounts += 1;
+      m.firstWritten ??= job.startTime;
+      m.initialWrite ??= job.startTime;
+      m.lastWritten = this.now;
+      if (m.maxVolJobs > 0 && m.volJobs >= m.maxVolJobs && m.volStatus === 'Append') this.markVolume(m, 'Used');
+      if (m.maxVolBytes > 0 && m.volBytes >= m.maxVolBytes && m.volStatus === 'Append') this.markVolume(m, 'Full');
+    }
+  }
+
+  /** Volumes a restore or verify reads: those its source backups wrote. */
+  private readVolumes(job: JobRecord): VolumeUse[] {
+    const uses: VolumeUse[] = [];
+    for (const id of job.plan.sourceJobIds) {
+      for (const v of this.catalog.job(id)?.volumes ?? []) {
+        uses.push({ ...v, created: false, jobMediaId: 0 });
+      }
+    }
+    return uses;
+  }
+
+  private retryMediaWaiters(): void {
+    const waiting = this.mediaWaiters;
+    this.mediaWaiters = [];
+    for (const id of waiting) {
+      const job = this.catalog.job(id);
+      if (!job || job.jobStatus !== 'R' || !job.mediaWait) continue;
+      const vols = this.allocate(job);
+      if (!vols) {
+        this.mediaWaiters.push(id);
+        continue;
+      }
+      job.volumes = vols;
+      job.mediaWait.until = this.now;
+      this.setWait(job, null);
+      this.timelines.delete(id);
+      this.playSteps(id);
+    }
+  }
+
+  // ------------------------------------------------------------- commands
+
+  /** `run job=... level=... client=...`: creates a job that then lives in the engine. */
+  run(opts: RunOptions): JobRecord {
+    const res = this.jobResources.get(opts.job);
+    if (!res) throw new WorldError('not_found', `Job "${opts.job}" not found`);
+    const client = opts.client ? this.catalog.clientByName(opts.client) : this.catalog.client(res.clientId);
+    if (!client) throw new WorldError('not_found', `Client "${opts.client ?? res.clientId}" not found`);
+    if (opts.pool && !this.catalog.poolByName(opts.pool)) throw new WorldError('not_found', `Pool "${opts.pool}" not found`);
+    if (opts.storage && !this.catalog.storageByName(opts.storage)) throw new WorldError('not_found', `Storage "${opts.storage}" not found`);
+    let filesetId: number | undefined;
+    if (opts.fileset) {
+      const fs = this.catalog.filesets.find((f) => f.fileset === opts.fileset);
+      if (!fs) throw new WorldError('not_found', `FileSet "${opts.fileset}" not found`);
+      filesetId = fs.filesetId;
+    }
+    const level: JobLevel = res.type === 'B' ? opts.level ?? (res.level as BackupLevel) : res.level;
+    return this.createJob({
+      res, type: res.type, level, client, key: ['job', this.nextJobId], spawned: false, priority: opts.priority,
+      pool: opts.pool, storage: opts.storage, when: opts.when, comment: opts.comment, filesetId,
+    });
+  }
+
+  /** `restore jobid=N where=...` or `restore client=X`: a Restore job reading the chosen backups. */
+  restore(opts: { jobId?: number; client?: string; where?: string; files?: number }): JobRecord {
+    let client: ClientRecord | undefined;
+    let sources: number[];
+    if (opts.jobId !== undefined) {
+      const src = this.catalog.job(opts.jobId);
+      if (!src) throw new WorldError('not_found', `JobId ${opts.jobId} not found`);
+      if (src.type !== 'B' || (src.jobStatus !== 'T')) throw new WorldError('conflict', `JobId ${opts.jobId} is not a successful backup`);
+      client = opts.client ? this.catalog.clientByName(opts.client) : this.catalog.client(src.clientId);
+      sources = [src.jobId];
+    } else {
+      client = opts.client ? this.catalog.clientByName(opts.client) : undefined;
+      if (!client) throw new WorldError('not_found', `Client "${opts.client ?? ''}" not found`);
+      sources = this.restoreChain(client.clientId, 'R');
+      if (!sources.length) throw new WorldError('conflict', `No Full backup for client "${client.name}" to restore from`);
+    }
+    if (!client) throw new WorldError('not_found', `Client "${opts.client}" not found`);
+    const res = this.jobResources.get(`backup-${client.name}`) ?? [...this.jobResources.values()][0];
+    return this.createJob({
+      res: this.restoreResource({ ...res, clientId: client.clientId }), type: 'R', level: 'F', client,
+      key: ['job', this.nextJobId], spawned: false, where: opts.where ?? '/tmp/bacula-restores', sourceJobIds: sources,
+    });
+  }
+
+  /** Cancels a queued, waiting or running job; it ends as `A`. */
+  cancel(jobId: number): JobRecord {
+    const job = this.catalog.job(jobId);
+    if (!job) throw new WorldError('not_found', `JobId ${jobId} not found`);
+    if (isTerminal(job.jobStatus)) throw new WorldError('conflict', `JobId ${jobId} has already terminated (JobStatus=${job.jobStatus})`);
+    job.canceledAt = this.now;
+    const queued = this.queue.indexOf(jobId);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    this.mediaWaiters = this.mediaWaiters.filter((id) => id !== jobId);
+    this.timelines.delete(jobId);
+    this.agenda.remove((e) => e.kind === 'step' && e.id === jobId);
+    this.playSteps(jobId);
+    return job;
+  }
+
+  /** Files and bytes a Full/Incremental/Differential of a client would write now (the profile's ranges). */
+  estimate(opts: { client: string; level: BackupLevel }): { client: string; level: BackupLevel; files: number; bytes: number } {
+    const client = this.catalog.clientByName(opts.client);
+    if (!client) throw new WorldError('not_found', `Client "${opts.client}" not found`);
+    const rng = stream(this.seed, 'estimate', client.clientId, opts.level, Math.floor(this.now / DAY));
+    const { plan } = planJob({
+      type: 'B', level: opts.level, profile: this.profileOf(client), errorRate: 0, rng, hasFull: true,
+      lastFullStart: null, lastAnyStart: null, sourceJobs: [], where: '',
+    });
+    return { client: client.name, level: opts.level, files: plan.files, bytes: plan.bytes };
+  }
+
+  /** `label volume=... pool=...`: a new empty Append volume. */
+  label(opts: { volume: string; pool: string; storage?: string }): MediaRecord {
+    if (!/^[A-Za-z0-9._:-]{1,127}$/.test(opts.volume)) throw new WorldError('bad_request', `Invalid Volume name "${opts.volume}"`);
+    if (this.catalog.mediaByName(opts.volume)) throw new WorldError('conflict', `Media record for new Volume "${opts.volume}" already exists.`);
+    const pool = this.catalog.poolByName(opts.pool);
+    if (!pool) throw new WorldError('not_found', `Pool "${opts.pool}" not found`);
+    if (opts.storage && !this.catalog.storageByName(opts.storage)) throw new WorldError('not_found', `Storage "${opts.storage}" not found`);
+    const m = this.createVolume(pool, this.now, opts.volume);
+    this.retryMediaWaiters();
+    return m;
+  }
+
+  /** `update pool=...`: changes pool settings (seconds and bytes as Bacula stores them). */
+  updatePool(name: string, changes: Partial<Pick<PoolRecord, 'maxVols' | 'maxVolJobs' | 'maxVolBytes' | 'volRetention' | 'recycle' | 'autoPrune' | 'volUseDuration' | 'enabled'>>): PoolRecord {
+    const pool = this.catalog.poolByName(name);
+    if (!pool) throw new WorldError('not_found', `Pool "${name}" not found`);
+    Object.assign(pool, changes);
+    this.retryMediaWaiters();
+    return pool;
+  }
+
+  /** `purge volume=...`: drops the volume's jobs from the catalog and marks it Purged. */
+  purgeVolume(name: string): { volume: MediaRecord; jobIds: number[] } {
+    const m = this.catalog.mediaByName(name);
+    if (!m) throw new WorldError('not_found', `Volume "${name}" not found`);
+    if (m.reserved > 0) throw new WorldError('conflict', `Volume "${name}" is in use by a running job`);
+    const jobIds = this.jobsOnVolume(m.mediaId).filter((id) => {
+      const j = this.catalog.job(id)!;
+      return isTerminal(j.jobStatus) && j.volumes.every((v) => v.mediaId === m.mediaId);
+    });
+    this.catalog.deleteJobs(jobIds);
+    m.volJobs = 0;
+    m.volFiles = 0;
+    this.markVolume(m, 'Purged');
+    this.retryMediaWaiters();
+    return { volume: m, jobIds };
+  }
+
+  /** `prune volume=...`: like purge, but only when every job on it is past its retention. */
+  pruneVolume(name: string): { volume: MediaRecord; jobIds: number[] } {
+    const m = this.catalog.mediaByName(name);
+    if (!m) throw new WorldError('not_found', `Volume "${name}" not found`);
+    if (m.volStatus !== 'Full' && m.volStatus !== 'Used') {
+      throw new WorldError('conflict', `Cannot prune Volume "${name}" because the volume status is "${m.volStatus}" and should be Full or Used.`);
+    }
+    const expired = (m.lastWritten ?? 0) + m.volRetention * 1000 <= this.now;
+    if (!expired) return { volume: m, jobIds: [] };
+    return this.purgeVolume(name);
+  }
+
+  /** `prune client=...`: deletes the client's finished jobs older than its JobRetention. */
+  pruneClient(name: string): { client: ClientRecord; jobIds: number[] } {
+    const client = this.catalog.clientByName(name);
+    if (!client) throw new WorldError('not_found', `Client "${name}" not found`);
+    const limit = this.now - client.jobRetention * 1000;
+    const jobIds = (this.catalog.jobsByClient.get(client.clientId)?.ids ?? []).filter((id) => {
+      const j = this.catalog.job(id)!;
+      return isTerminal(j.jobStatus) && (j.endTime ?? 0) < limit;
+    });
+    this.catalog.deleteJobs(jobIds);
+    return { client, jobIds };
+  }
+
+  private jobsOnVolume(mediaId: number): number[] {
+    const ids: number[] = [];
+    for (const j of this.catalog.jobs) if (j && j.volumes.some((v) => v.mediaId === mediaId)) ids.push(j.jobId);
+    return ids;
+  }
+
+  // ------------------------------------------------------------- queries
+
+  /** Files and bytes a job has written so far (interpolated at `now` while it runs). */
+  progress(job: JobRecord): { files: number; bytes: number; rate: number } {
+    if (job.jobStatus !== 'R') return { files: job.jobFiles, bytes: job.jobBytes, rate: 0 };
+    const phase = dataPhase(this.stepsOf(job));
+    if (!phase || this.now <= phase.start) return { files: 0, bytes: 0, rate: 0 };
+    const f = Math.min(1, (this.now - phase.start) / Math.max(1, phase.end - phase.start));
+    const bytes = job.type === 'V' ? 0 : Math.floor(job.plan.bytes * f);
+    return { files: Math.floor(job.plan.files * f), bytes, rate: f < 1 ? job.plan.rate : 0 };
+  }
+
+  /** The text of a Log row. */
+  logText(logId: number): string {
+    const log = this.catalog.log;
+    const job = this.catalog.job(log.jobId[logId - 1]);
+    if (!job) return '';
+    return renderLogText(this.logContext, job, this.stepsOf(job)[log.step[logId - 1]]);
+  }
+
+  /** Rows of one job's log: [logId, time, text], from `offset`, at most `limit`. */
+  jobLog(jobId: number, offset = 0, limit = Infinity): Array<{ logId: number; time: number; text: string }> {
+    const job = this.catalog.job(jobId);
+    if (!job) return [];
+    const log = this.catalog.log;
+    const steps = this.stepsOf(job);
+    const rows: Array<{ logId: number; time: number; text: string }> = [];
+    let id = job.logHead;
+    for (let i = 0; id && i < offset; i++) id = log.next[id - 1];
+    while (id && rows.length < limit) {
+      rows.push({ logId: id, time: log.time[id - 1], text: renderLogText(this.logContext, job, steps[log.step[id - 1]]) });
+      id = log.next[id - 1];
+    }
+    return rows;
+  }
+
+  uniqueName(job: JobRecord): string {
+    return uniqueJobName(job, this.zone);
+  }
+
+  get logContext(): import('./joblog.js').LogContext {
+    const c = this.catalog;
+    return {
+      zone: this.zone,
+      client: (id) => c.client(id),
+      storage: (id) => c.storage(id),
+      pool: (id) => c.pool(id),
+      fileset: (id) => c.fileset(id),
+      job: (id) => c.job(id),
+    };
+  }
+
+  get director(): typeof DIRECTOR {
+    return DIRECTOR;
+  }
+
+  /** eventemitter3 lets a throwing listener abort the rest; the engine must not care. */
+  private emitSafe<E extends keyof WorldEvents>(event: E, ...args: Parameters<WorldEvents[E]>): void {
+    if (this.quiet || !this.listenerCount(event)) return;
+    for (const fn of this.listeners(event)) {
+      try {
+        (fn as (...a: unknown[]) => void)(...args);
+      } catch {
+        // A broken subscriber (an SSE stream gone away) must not stop the Director.
+      }
+    }
+  }
+}
+
+function inc(map: Map<number, number>, key: number, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function filesetName(p: Profile): string {
+  return p.key.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('') + 'Set';
+}
+
+function md5Like(seed: number, key: string): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const rng = stream(seed, 'md5', key);
+  let s = '';
+  for (let i = 0; i < 22; i++) s += alphabet[rng.int(0, 63)];
+  return s;
+}

@@ -1,0 +1,305 @@
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IANAZone, DateTime } from 'luxon';
+import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import type { Profile } from '../engine/profiles.js';
+import { check, pathText, type Problem, type Spec } from './schema.js';
+
+/** The project root (where config.yaml.dist and profiles/ live). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const int = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'integer', default: d, min, max, doc });
+const num = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'number', default: d, min, max, doc });
+const str = (doc: string, d: string | null, extra: Partial<Extract<Spec, { type: 'string' }>> = {}): Spec => ({ type: 'string', default: d, doc, ...extra });
+const bool = (doc: string, d: boolean): Spec => ({ type: 'boolean', default: d, doc });
+
+const GB = 1_073_741_824;
+
+/** Every key of a client profile (manual §6.1 plus what the live engine uses). */
+export const PROFILE_SPEC: Extract<Spec, { type: 'object' }> = {
+  type: 'object',
+  doc: 'A kind of system the simulated clients are built from.',
+  keys: {
+    description: str('What the system is', null, { nullable: true }),
+    order: int('Position in listings and in client numbering', 1000, 0),
+    count: int('Weight when N clients are distributed across profiles', 1, 0),
+    name_prefix: str('Client name prefix: clients are <prefix>-001, -002, ...', null, { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/ }),
+    fdversion: str('Bacula File daemon version the client reports', '13.0.2', { pattern: /^\d+\.\d+\.\d+$/ }),
+    uname: str('OS triple the FD reports (HOST_OS,DISTNAME,DISTVER)', 'x86_64-pc-linux-gnu,debian,12'),
+    os: str('Operating system family', 'linux', { enum: ['linux', 'windows', 'freebsd', 'macos'] }),
+    file_tree: str('Shape of the file tree used for restore browsing', 'generic'),
+    typical_files_min: int('Fewest files of a Full backup', 0, 0),
+    typical_files_max: int('Most files of a Full backup', 0, 0),
+    typical_bytes_min: int('Fewest bytes of a Full backup', 0, 0),
+    typical_bytes_max: int('Most bytes of a Full backup', 0, 0),
+    throughput_min: int('Slowest FD throughput, bytes per second', 20 * 1_048_576, 1),
+    throughput_max: int('Fastest FD throughput, bytes per second', 120 * 1_048_576, 1),
+    job_levels: {
+      type: 'object', doc: 'Probability of each backup level; must sum to 1.0',
+      keys: { F: num('Full', 0, 0, 1), I: num('Incremental', 0, 0, 1), D: num('Differential', 0, 0, 1) },
+    },
+    error_types: { type: 'list', items: { type: 'message', doc: 'A failure message' }, minItems: 1, maxItems: 20, doc: 'Messages of failing jobs (3-7 recommended)' },
+    warning_types: { type: 'list', items: { type: 'message', doc: 'A warning message' }, maxItems: 20, doc: 'Messages of jobs that end OK with warnings' },
+  },
+};
+const PROFILE_REQUIRED = ['count', 'name_prefix', 'typical_files_min', 'typical_files_max', 'typical_bytes_min', 'typical_bytes_max', 'job_levels', 'error_types'];
+
+/** Every key of config.yaml, with its default (config.yaml.dist mirrors these). */
+export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
+  type: 'object',
+  doc: 'bacula-mock configuration',
+  keys: {
+    server: {
+      type: 'object', doc: 'Network, port, TLS',
+      keys: {
+        host: str('Bind address (127.0.0.1 for local only)', '0.0.0.0'),
+        port: int('TCP port (Bacula Director standard)', 9101, 0, 65535),
+        debug: bool('Debug logging', false),
+        tls: {
+          type: 'object', doc: 'HTTPS',
+          keys: {
+            enabled: bool('Serve the API over HTTPS', false),
+            cert_file: str('TLS certificate path (relative to the config file)', 'certs/server.crt'),
+            key_file: str('TLS private key path (relative to the config file)', 'certs/server.key'),
+          },
+        },
+      },
+    },
+    authentication: {
+      type: 'object', doc: 'API credentials',
+      keys: {
+        username: str('Username for Basic Auth and OAuth2', 'admin'),
+        password: str('Password for both auth methods', 'bacula2026'),
+        token_ttl: int('Lifetime of OAuth2 access tokens, seconds', 12, 1, 86400),
+      },
+    },
+    simulation: {
+      type: 'object', doc: 'The simulated world',
+      keys: {
+        default_clients: int('Clients built on first start and by init without N', 100, 0, 1_000_000),
+        error_rate: num('Share of terminal backup jobs that fail (0.0 to 1.0)', 0.25, 0, 1),
+        job_interval_min: num('Fewest virtual minutes between the end of a client\'s job and its next', 60, 0.1),
+        job_interval_max: num('Most virtual minutes between the end of a client\'s job and its next', 1440, 0.1),
+        statistics_interval: int('Seconds between progress events of running jobs on the event stream', 60, 1),
+        seed: int('World seed: same seed + config + commands = same world', 2026, 0, 4_294_967_295),
+        speed: num('Virtual seconds per real second', 1, 0, 1_000_000),
+        history_days: num('Days of past jobs filled in by init', 7, 0, 3650),
+        timezone: str('Director time zone (IANA name) for every time shown', 'UTC'),
+        start_time: str('Virtual time of init, ISO 8601 (default: the wall clock at init)', null, { nullable: true }),
+        max_concurrent_jobs: int('Director Maximum Concurrent Jobs', 100, 1, 100_000),
+        client_concurrent_jobs: int('Maximum Concurrent Jobs of each client', 1, 1, 1000),
+        storage_concurrent_jobs: int('Maximum Concurrent Jobs of the storage', 50, 1, 100_000),
+        data_dir: str('Where the world is kept across restarts (relative to the config file)', 'data'),
+        snapshot_interval: int('Real seconds between snapshots of the world', 300, 5),
+      },
+    },
+    client_profiles: { type: 'map', values: { ...PROFILE_SPEC, keys: PROFILE_SPEC.keys }, doc: 'Custom profiles: add to or override the built-ins' },
+    job_defaults: {
+      type: 'object', doc: 'Default values for generated jobs',
+      keys: {
+        poolid: int('Default pool ID', 1, 1),
+        pool: str('Default pool name', 'Default', { enum: ['Default', 'Full', 'Incremental', 'Differential'] }),
+        storageid: int('Default storage ID', 1, 1),
+        storage: str('Default storage name', 'File', { pattern: /^[A-Za-z0-9._-]+$/ }),
+        type: str('Job type of the clients\' Job resources', 'B', { enum: ['B'] }),
+        priority: int('Job priority (lower runs first)', 10, 1, 100),
+      },
+    },
+    logging: {
+      type: 'object', doc: 'Log file and level',
+      keys: {
+        level: str('Log level', 'INFO', { enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR'] }),
+        file: str('Log file path (relative to the config file)', 'logs/bacula_mock.log'),
+        max_bytes: int('Size at which the log file rotates', 10_485_760, 1024),
+        backup_count: int('Rotated log files kept', 5, 0, 100),
+      },
+    },
+  },
+};
+
+export interface Config {
+  /** the file read */
+  file: string;
+  /** directory relative paths are resolved against */
+  base: string;
+  server: { host: string; port: number; debug: boolean; tls: { enabled: boolean; cert_file: string; key_file: string } };
+  authentication: { username: string; password: string; token_ttl: number };
+  simulation: {
+    default_clients: number; error_rate: number; job_interval_min: number; job_interval_max: number;
+    statistics_interval: number; seed: number; speed: number; history_days: number; timezone: string;
+    start_time: string | null; max_concurrent_jobs: number; client_concurrent_jobs: number;
+    storage_concurrent_jobs: number; data_dir: string; snapshot_interval: number;
+  };
+  profiles: Profile[];
+  job_defaults: { poolid: number; pool: string; storageid: number; storage: string; type: 'B'; priority: number };
+  logging: { level: string; file: string; max_bytes: number; backup_count: number };
+}
+
+/** One line per problem, each naming the file, line and key. */
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+interface Source {
+  file: string;
+  doc: Document.Parsed;
+  counter: LineCounter;
+}
+
+function readYaml(file: string, problems: string[]): Source | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push(`${file}: cannot read: ${(e as Error).message}`);
+    return null;
+  }
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  for (const err of doc.errors) {
+    const line = err.linePos?.[0]?.line ?? 1;
+    problems.push(`${file}:${line}: ${err.message.split('\n')[0]}`);
+  }
+  return doc.errors.length ? null : { file, doc, counter };
+}
+
+function lineOf(src: Source, problem: Problem): number {
+  for (let n = problem.path.length; n >= 0; n--) {
+    const path = problem.path.slice(0, n);
+    if (problem.atKey && n === problem.path.length) {
+      const parent = path.length > 1 ? src.doc.getIn(path.slice(0, -1), true) : src.doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+        const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
+        if (range) return src.counter.linePos(range[0]).line;
+      }
+      continue;
+    }
+    const node = path.length ? src.doc.getIn(path, true) : src.doc.contents;
+    const range = (node as { range?: [number, number] } | null)?.range;
+    if (range) return src.counter.linePos(range[0]).line;
+  }
+  return 1;
+}
+
+function report(src: Source, problems: Problem[], out: string[], prefix: Array<string | number> = []): void {
+  for (const p of problems) {
+    out.push(`${src.file}:${lineOf(src, p)}: ${pathText([...prefix, ...p.path].filter((x, i) => i >= prefix.length || true))}: ${p.message}`);
+  }
+}
+
+/** Cross-field rules of a profile (job_levels sum, min <= max). */
+function profileProblems(p: Record<string, unknown>, complete: boolean): Problem[] {
+  const problems: Problem[] = [];
+  if (complete) {
+    for (const key of PROFILE_REQUIRED) if (p[key] === undefined || p[key] === null) problems.push({ path: [key], message: 'is required' });
+  }
+  const levels = p.job_levels as Record<string, number> | undefined;
+  if (levels) {
+    const sum = (levels.F ?? 0) + (levels.I ?? 0) + (levels.D ?? 0);
+    if (Math.abs(sum - 1) > 1e-6) problems.push({ path: ['job_levels'], message: `F + I + D must sum to 1.0 (got ${+sum.toFixed(6)})` });
+  }
+  for (const what of ['typical_files', 'typical_bytes', 'throughput']) {
+    const min = p[`${what}_min`] as number;
+    const max = p[`${what}_max`] as number;
+    if (typeof min === 'number' && typeof max === 'number' && min > max) {
+      problems.push({ path: [`${what}_min`], message: `must not exceed ${what}_max (${min} > ${max})` });
+    }
+  }
+  return problems;
+}
+
+function toProfile(key: string, p: Record<string, unknown>): Profile {
+  return {
+    ...(p as unknown as Profile),
+    key,
+    description: (p.description as string | null) ?? key,
+    warning_types: (p.warning_types as Profile['warning_types']) ?? [],
+  };
+}
+
+/** Reads every built-in profile under `dir`. */
+export function loadBuiltinProfiles(dir = join(ROOT, 'profiles'), out: string[] = []): Profile[] {
+  const profiles: Profile[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const src = readYaml(join(dir, name), out);
+    if (!src) continue;
+    const problems: Problem[] = [];
+    const raw = src.doc.toJS() as unknown;
+    const value = check(PROFILE_SPEC, raw, [], problems) as Record<string, unknown>;
+    const rawObj = (raw ?? {}) as Record<string, unknown>;
+    problems.push(...profileProblems({ ...value, ...pick(rawObj) }, true));
+    report(src, problems, out);
+    profiles.push(toProfile(basename(name, '.yaml'), value));
+  }
+  return profiles;
+}
+
+/** Keeps only the keys present in the raw input (to tell "not given" from a default). */
+function pick(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(raw)) if (raw[k] === undefined) out[k] = undefined;
+  return out;
+}
+
+/**
+ * Loads config.yaml (or config.yaml.dist when there is none) and the profiles.
+ * Throws ConfigError listing every problem; never returns a half-valid config.
+ */
+export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): Config {
+  const out: string[] = [];
+  const path = resolve(file ?? (existsSync(join(process.cwd(), 'config.yaml')) ? 'config.yaml'
+    : existsSync(join(ROOT, 'config.yaml')) ? join(ROOT, 'config.yaml') : join(ROOT, 'config.yaml.dist')));
+  const src = readYaml(path, out);
+  if (!src) throw new ConfigError(out);
+  const problems: Problem[] = [];
+  const raw = (src.doc.toJS() ?? {}) as Record<string, unknown>;
+  const cfg = check(CONFIG_SPEC, raw, [], problems) as Omit<Config, 'file' | 'base' | 'profiles'> & { client_profiles: Record<string, Record<string, unknown>> };
+  const sim = cfg.simulation;
+  if (sim.job_interval_min > sim.job_interval_max) {
+    problems.push({ path: ['simulation', 'job_interval_min'], message: `must not exceed job_interval_max (${sim.job_interval_min} > ${sim.job_interval_max})` });
+  }
+  if (!IANAZone.isValidZone(sim.timezone)) problems.push({ path: ['simulation', 'timezone'], message: `is not a known IANA time zone (got "${sim.timezone}")` });
+  if (sim.start_time !== null && !DateTime.fromISO(sim.start_time, { zone: sim.timezone }).isValid) {
+    problems.push({ path: ['simulation', 'start_time'], message: `is not an ISO 8601 time (got "${sim.start_time}")` });
+  }
+  const base = dirname(path);
+  if (cfg.server.tls.enabled) {
+    for (const key of ['cert_file', 'key_file'] as const) {
+      const f = resolve(base, cfg.server.tls[key]);
+      try {
+        accessSync(f, constants.R_OK);
+      } catch {
+        problems.push({ path: ['server', 'tls', key], message: `cannot read ${f}` });
+      }
+    }
+  }
+  const builtins = loadBuiltinProfiles(opts.profilesDir, out);
+  const profiles = new Map(builtins.map((p) => [p.key, p]));
+  const rawProfiles = (raw.client_profiles ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [key, given] of Object.entries(cfg.client_profiles ?? {})) {
+    const rawGiven = rawProfiles[key] ?? {};
+    const base0 = profiles.get(key);
+    const merged: Record<string, unknown> = { ...(base0 ?? {}) };
+    for (const k of Object.keys(rawGiven)) merged[k] = given[k];
+    if (!base0) for (const [k, v] of Object.entries(given)) if (!(k in rawGiven) && v !== undefined) merged[k] = v;
+    for (const p of profileProblems(merged, !base0)) problems.push({ ...p, path: ['client_profiles', key, ...p.path] });
+    profiles.set(key, toProfile(key, merged));
+  }
+  const prefixes = new Map<string, string>();
+  for (const p of profiles.values()) {
+    const other = prefixes.get(p.name_prefix);
+    if (other) problems.push({ path: ['client_profiles', p.key, 'name_prefix'], message: `"${p.name_prefix}" is already the prefix of profile ${other}` });
+    prefixes.set(p.name_prefix, p.key);
+  }
+  report(src, problems, out);
+  if (out.length) throw new ConfigError(out);
+  const { client_profiles: _custom, ...rest } = cfg;
+  return { ...rest, file: path, base, profiles: [...profiles.values()] } as Config;
+}
+
+export { GB };

@@ -205,6 +205,10 @@ export class Catalog {
     this.totals.joberrors += job.jobErrors;
   }
 
+  addTotalsIfEnded(job: JobRecord): void {
+    if (isTerminal(job.jobStatus)) this.addTotals(job);
+  }
+
   /** Removes jobs (purge, prune) from every table and index. */
   deleteJobs(jobIds: readonly number[]): void {
     const gone = new Set<number>();

@@ -243,6 +243,32 @@ export class World extends EventEmitter<WorldEvents> {
     }
   }
 
+  /** Recomputes what is derived from the tables (after a snapshot is loaded). */
+  rebuildIndexes(): void {
+    this.runningByClient.clear();
+    this.runningByStorage.clear();
+    for (const id of this.running) {
+      const job = this.catalog.job(id)!;
+      inc(this.runningByClient, job.clientId, 1);
+      inc(this.runningByStorage, job.storageId, 1);
+    }
+    this.appendable = new Map(this.catalog.pools.map((p) => [p.poolId, new Set<number>()]));
+    for (const m of this.catalog.media) if (m && m.volStatus === 'Append') this.appendable.get(m.poolId)?.add(m.mediaId);
+    this.lastSuccess.clear();
+    for (const job of this.catalog.jobs) if (job && job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
+    this.timelines.clear();
+  }
+
+  private noteSuccess(job: JobRecord): void {
+    const prev = this.lastSuccess.get(job.clientId);
+    this.lastSuccess.set(job.clientId, {
+      full: job.level === 'F' ? job.jobId : prev?.full ?? 0,
+      fullStart: job.level === 'F' ? job.startTime! : prev?.fullStart ?? job.startTime!,
+      any: job.jobId,
+      anyStart: job.startTime!,
+    });
+  }
+
   profileOf(client: ClientRecord): Profile {
     const p = this.settings.profiles.find((x) => x.key === client.profile);
     if (!p) throw new WorldError('not_found', `profile "${client.profile}" of client "${client.name}" is not defined`);
@@ -548,15 +574,7 @@ export class World extends EventEmitter<WorldEvents> {
       inc(this.runningByClient, job.clientId, -1);
       inc(this.runningByStorage, job.storageId, -1);
     }
-    if (job.type === 'B' && status === 'T') {
-      const prev = this.lastSuccess.get(job.clientId);
-      this.lastSuccess.set(job.clientId, {
-        full: job.level === 'F' ? job.jobId : prev?.full ?? 0,
-        fullStart: job.level === 'F' ? job.startTime! : prev?.fullStart ?? job.startTime!,
-        any: job.jobId,
-        anyStart: job.startTime!,
-      });
-    }
+    if (job.type === 'B' && status === 'T') this.noteSuccess(job);
     this.emitSafe('job.ended', job);
     if (job.spawned) {
       const client = this.catalog.client(job.clientId);

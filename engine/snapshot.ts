@@ -1,0 +1,92 @@
+import { Catalog } from './catalog.js';
+import { parseRun } from './schedule.js';
+import type { JobRecord } from './types.js';
+import { World, type WorldSettings } from './world.js';
+
+/** The format marker of saved worlds; bump `version` when the shape changes. */
+export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 1 } as const;
+
+/**
+ * A world as plain data, in chunks so a large catalog is never one giant
+ * string: `meta` first, then any number of `jobs` chunks, then the log columns.
+ */
+export type SnapshotChunk =
+  | { kind: 'meta'; data: Record<string, unknown> }
+  | { kind: 'jobs'; data: JobRecord[] }
+  | { kind: 'log'; data: { jobId: string; step: string; time: string; next: string } };
+
+const b64 = (a: Int32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<SnapshotChunk> {
+  const c = w.catalog;
+  yield {
+    kind: 'meta',
+    data: {
+      settings: w.settings, now: w.now, startedAt: w.startedAt, seed: w.seed, errorRate: w.errorRate,
+      nextJobId: w.nextJobId, jobSeq: w.jobSeq, volSessionId: w.volSessionId, nextJobMediaId: w.nextJobMediaId,
+      queue: w.queue, running: [...w.running], mediaWaiters: w.mediaWaiters,
+      clients: c.clients, pools: c.pools, media: c.media, storages: c.storages, filesets: c.filesets,
+      jobResources: [...w.jobResources.values()],
+      schedules: [...w.schedules.values()].map((s) => ({ name: s.name, runs: s.runs.map((r) => r.text) })),
+      scheduledRuns: w.scheduledRuns.map((r) => (r ? { job: r.job, run: r.run.text } : null)),
+      agenda: w.agenda.entries(), agendaSeq: w.agenda.seqCounter, jobCount: c.jobs.length,
+    },
+  };
+  for (let i = 0; i < c.jobs.length; i += jobsPerChunk) yield { kind: 'jobs', data: c.jobs.slice(i, i + jobsPerChunk) as JobRecord[] };
+  const n = c.log.length;
+  yield {
+    kind: 'log',
+    data: { jobId: b64(c.log.jobId.subarray(0, n)), step: b64(c.log.step.subarray(0, n)), time: b64(c.log.time.subarray(0, n)), next: b64(c.log.next.subarray(0, n)) },
+  };
+}
+
+const fromB64 = <T>(s: string, C: { new (b: ArrayBuffer): T }, bytes: number): T => {
+  const buf = Buffer.from(s, 'base64');
+  const copy = new ArrayBuffer(buf.length - (buf.length % bytes));
+  new Uint8Array(copy).set(buf.subarray(0, copy.byteLength));
+  return new C(copy);
+};
+
+/** Rebuilds a world from the chunks `snapshotChunks` produced. */
+export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
+  let w: World | null = null;
+  let jobs: Array<JobRecord | undefined> = [];
+  for (const chunk of chunks) {
+    if (chunk.kind === 'meta') {
+      const m = chunk.data as Record<string, any>;
+      w = new World(m.settings as WorldSettings, m.now);
+      const c = new Catalog();
+      c.clients = m.clients;
+      c.pools = m.pools;
+      c.storages = m.storages;
+      c.filesets = m.filesets;
+      for (const media of m.media) if (media) c.insertMedia(media);
+      w.catalog = c;
+      Object.assign(w, {
+        startedAt: m.startedAt, seed: m.seed, errorRate: m.errorRate, nextJobId: m.nextJobId, jobSeq: m.jobSeq,
+        volSessionId: m.volSessionId, nextJobMediaId: m.nextJobMediaId, queue: m.queue, running: new Set(m.running),
+        mediaWaiters: m.mediaWaiters,
+      });
+      w.jobResources = new Map((m.jobResources as Array<{ name: string }>).map((r) => [r.name, r as never]));
+      w.schedules = new Map((m.schedules as Array<{ name: string; runs: string[] }>).map((s) => [s.name, { name: s.name, runs: s.runs.map(parseRun) }]));
+      w.scheduledRuns = (m.scheduledRuns as Array<{ job: string; run: string } | null>).map((r) => (r ? { job: r.job, run: parseRun(r.run) } : null));
+      w.agenda.restore(m.agenda, m.agendaSeq);
+      jobs = new Array(m.jobCount);
+    } else if (chunk.kind === 'jobs') {
+      if (!w) throw new Error('snapshot: jobs before meta');
+      for (const j of chunk.data) if (j) jobs[j.jobId - 1] = j;
+    } else {
+      if (!w) throw new Error('snapshot: log before meta');
+      const d = chunk.data;
+      w.catalog.log.load({
+        jobId: fromB64(d.jobId, Int32Array, 4), step: fromB64(d.step, Int32Array, 4),
+        time: fromB64(d.time, Float64Array, 8), next: fromB64(d.next, Int32Array, 4),
+      });
+    }
+  }
+  if (!w) throw new Error('snapshot: no world in it');
+  for (const job of jobs) if (job) w.catalog.insertJob(job);
+  for (const job of jobs) if (job) w.catalog.addTotalsIfEnded(job);
+  w.rebuildIndexes();
+  return w;
+}

@@ -1,0 +1,74 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import bodyParser from 'koa-bodyparser';
+import type { Logger } from 'pino';
+import { requireAuth, sameSecret, Tokens } from './auth.js';
+import type { Config } from './config.js';
+import type { LiveDirector } from './director.js';
+import { ApiError, ERRORS, toApiError } from './errors.js';
+import { mockRoutes } from './routes/mock.js';
+
+export interface AppDeps {
+  config: Config;
+  director: LiveDirector;
+  tokens: Tokens;
+  log: Logger;
+  realNow?: () => number;
+}
+
+/** The Koa application: envelope and error contract, auth, routes. No sockets here. */
+export function createApp({ config, director, tokens, log, realNow = Date.now }: AppDeps): Koa {
+  const app = new Koa();
+  const startedReal = realNow();
+  const creds = config.authentication;
+
+  app.use(async (ctx, next) => {
+    const began = performance.now();
+    try {
+      await next();
+      if (ctx.body === undefined && ctx.status === 404) throw new ApiError('not_found', `No such endpoint: ${ctx.method} ${ctx.path}`);
+    } catch (err) {
+      const e = toApiError(err);
+      if (e.kind === 'internal') log.error({ err }, 'request failed');
+      ctx.status = ERRORS[e.kind].status;
+      ctx.set(e.headers);
+      ctx.body = { data: e.message, error: ERRORS[e.kind].code };
+    }
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Cache-Control', 'no-store');
+    log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: +(performance.now() - began).toFixed(2) }, 'request');
+  });
+
+  app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '1mb', strict: true }));
+
+  const open = new Router();
+  open.post('/oauth/token', (ctx) => {
+    const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (b.grant_type !== undefined && b.grant_type !== 'password') {
+      throw new ApiError('bad_request', `unsupported_grant_type: "${String(b.grant_type)}" (use "password" or omit it)`);
+    }
+    if (typeof b.username !== 'string' || typeof b.password !== 'string') {
+      throw new ApiError('bad_request', 'Missing "username" or "password"');
+    }
+    if (!(sameSecret(b.username, creds.username) && sameSecret(b.password, creds.password))) {
+      throw new ApiError('unauthorized', 'Invalid username or password');
+    }
+    ctx.body = tokens.issue();
+  });
+
+  const mock = mockRoutes(director, startedReal, realNow);
+  for (const r of [open, mock.open]) app.use(r.routes()).use(r.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'Method not allowed') }));
+
+  const guard = requireAuth(creds, tokens);
+  const guarded = new Router();
+  guarded.use(guard);
+  guarded.use(mock.guarded.routes());
+  app.use(guarded.routes()).use(guarded.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'Method not allowed') }));
+
+  // Anything else: unknown paths still need valid credentials to learn they do not exist.
+  app.use(async (ctx, next) => {
+    await guard(ctx, next);
+    throw new ApiError('not_found', `No such endpoint: ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

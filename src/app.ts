@@ -57,16 +57,20 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   });
 
   const mock = mockRoutes(director, startedReal, realNow);
-  for (const r of [open, mock.open]) app.use(r.routes()).use(r.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'Method not allowed') }));
+  for (const r of [open, mock.open]) app.use(r.routes());
 
   const guard = requireAuth(creds, tokens);
   const guarded = new Router();
   guarded.use(guard);
   guarded.use(mock.guarded.routes());
-  app.use(guarded.routes()).use(guarded.allowedMethods({ throw: true, methodNotAllowed: () => new ApiError('method_not_allowed', 'Method not allowed') }));
+  app.use(guarded.routes());
 
-  // Anything else: unknown paths still need valid credentials to learn they do not exist.
+  // Anything else: a known path with another method is 405; unknown paths still
+  // need valid credentials to learn they do not exist.
+  const routers = [open, mock.open, mock.guarded];
   app.use(async (ctx, next) => {
+    const allowed = routers.flatMap((r) => r.match(ctx.path, ctx.method).path.flatMap((l) => l.methods));
+    if (allowed.length) throw new ApiError('method_not_allowed', `Method ${ctx.method} not allowed on ${ctx.path} (allowed: ${[...new Set(allowed)].join(', ')})`, { Allow: [...new Set(allowed)].join(', ') });
     await guard(ctx, next);
     throw new ApiError('not_found', `No such endpoint: ${ctx.method} ${ctx.path}`);
   });

@@ -6,15 +6,17 @@ import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml
 import type { Profile } from '../engine/profiles.js';
 import { check, pathText, type Problem, type Spec } from './schema.js';
 
-/** The project root (where config.yaml.dist and profiles/ live). */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The project root (where package.json, config.yaml.dist and profiles/ live), from src/ or dist/src/. */
+export const ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 const int = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'integer', default: d, min, max, doc });
 const num = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'number', default: d, min, max, doc });
 const str = (doc: string, d: string | null, extra: Partial<Extract<Spec, { type: 'string' }>> = {}): Spec => ({ type: 'string', default: d, doc, ...extra });
 const bool = (doc: string, d: boolean): Spec => ({ type: 'boolean', default: d, doc });
-
-const GB = 1_073_741_824;
 
 /** Every key of a client profile (manual §6.1 plus what the live engine uses). */
 export const PROFILE_SPEC: Extract<Spec, { type: 'object' }> = {
@@ -188,7 +190,7 @@ function lineOf(src: Source, problem: Problem): number {
 
 function report(src: Source, problems: Problem[], out: string[], prefix: Array<string | number> = []): void {
   for (const p of problems) {
-    out.push(`${src.file}:${lineOf(src, p)}: ${pathText([...prefix, ...p.path].filter((x, i) => i >= prefix.length || true))}: ${p.message}`);
+    out.push(`${src.file}:${lineOf(src, p)}: ${pathText([...prefix, ...p.path])}: ${p.message}`);
   }
 }
 
@@ -231,19 +233,11 @@ export function loadBuiltinProfiles(dir = join(ROOT, 'profiles'), out: string[] 
     const problems: Problem[] = [];
     const raw = src.doc.toJS() as unknown;
     const value = check(PROFILE_SPEC, raw, [], problems) as Record<string, unknown>;
-    const rawObj = (raw ?? {}) as Record<string, unknown>;
-    problems.push(...profileProblems({ ...value, ...pick(rawObj) }, true));
+    problems.push(...profileProblems(value, true));
     report(src, problems, out);
     profiles.push(toProfile(basename(name, '.yaml'), value));
   }
   return profiles;
-}
-
-/** Keeps only the keys present in the raw input (to tell "not given" from a default). */
-function pick(raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(raw)) if (raw[k] === undefined) out[k] = undefined;
-  return out;
 }
 
 /**
@@ -302,4 +296,3 @@ export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): 
   return { ...rest, file: path, base, profiles: [...profiles.values()] } as Config;
 }
 
-export { GB };

@@ -83,7 +83,7 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
         error_rate: num('Share of terminal backup jobs that fail (0.0 to 1.0)', 0.25, 0, 1),
         job_interval_min: num('Fewest virtual minutes between the end of a client\'s job and its next', 60, 0.1),
         job_interval_max: num('Most virtual minutes between the end of a client\'s job and its next', 1440, 0.1),
-        statistics_interval: int('Seconds between progress events of running jobs on the event stream', 60, 1),
+        statistics_interval: int('Reserved: accepted for compatibility with the manual; not used yet', 60, 1),
         seed: int('World seed: same seed + config + commands = same world', 2026, 0, 4_294_967_295),
         speed: num('Virtual seconds per real second', 1, 0, 1_000_000),
         history_days: num('Days of past jobs filled in by init', 7, 0, 3650),

@@ -119,6 +119,7 @@ export class SortedIds {
  */
 export class Catalog {
   clients: ClientRecord[] = [];
+  private clientNames = new Map<string, ClientRecord>();
   pools: PoolRecord[] = [];
   media: MediaRecord[] = [];
   private mediaNames = new Map<string, number>();
@@ -137,12 +138,15 @@ export class Catalog {
     return Number.isInteger(jobId) && jobId > 0 ? this.jobs[jobId - 1] : undefined;
   }
 
+  /** Clients are numbered 1..n in creation order and never renumbered. */
   client(clientId: number): ClientRecord | undefined {
-    return this.clients.find((c) => c.clientId === clientId);
+    const c = this.clients[clientId - 1];
+    return c && c.clientId === clientId ? c : this.clients.find((x) => x.clientId === clientId);
   }
 
   clientByName(name: string): ClientRecord | undefined {
-    return this.clients.find((c) => c.name === name);
+    if (this.clientNames.size !== this.clients.length) this.clientNames = new Map(this.clients.map((c) => [c.name, c]));
+    return this.clientNames.get(name);
   }
 
   pool(poolId: number): PoolRecord | undefined {

@@ -119,6 +119,7 @@ export class SortedIds {
  */
 export class Catalog {
   clients: ClientRecord[] = [];
+  private clientIds = new Map<number, ClientRecord>();
   private clientNames = new Map<string, ClientRecord>();
   pools: PoolRecord[] = [];
   media: MediaRecord[] = [];
@@ -138,15 +139,18 @@ export class Catalog {
     return Number.isInteger(jobId) && jobId > 0 ? this.jobs[jobId - 1] : undefined;
   }
 
-  /** Clients are numbered 1..n in creation order and never renumbered. */
   client(clientId: number): ClientRecord | undefined {
-    const c = this.clients[clientId - 1];
-    return c && c.clientId === clientId ? c : this.clients.find((x) => x.clientId === clientId);
+    return this.clientIds.get(clientId);
   }
 
   clientByName(name: string): ClientRecord | undefined {
-    if (this.clientNames.size !== this.clients.length) this.clientNames = new Map(this.clients.map((c) => [c.name, c]));
     return this.clientNames.get(name);
+  }
+
+  insertClient(c: ClientRecord): void {
+    this.clients.push(c);
+    this.clientIds.set(c.clientId, c);
+    this.clientNames.set(c.name, c);
   }
 
   pool(poolId: number): PoolRecord | undefined {
@@ -184,7 +188,7 @@ export class Catalog {
     return this.filesets.find((f) => f.filesetId === filesetId);
   }
 
-  /** Adds a new job to the tables and the indexes. */
+  /** Adds a job to the tables and the indexes (a finished one from a snapshot counts into the totals). */
   insertJob(job: JobRecord): void {
     this.jobs[job.jobId - 1] = job;
     let byClient = this.jobsByClient.get(job.clientId);
@@ -192,6 +196,7 @@ export class Catalog {
     byClient.add(job.jobId);
     this.indexStatus(job, null);
     this.totals.jobs++;
+    if (isTerminal(job.jobStatus)) this.addTotals(job);
   }
 
   /** Records a JobStatus change in the status index and the totals. */
@@ -207,10 +212,6 @@ export class Catalog {
     this.totals.files += job.jobFiles;
     this.totals.bytes += job.jobBytes;
     this.totals.joberrors += job.jobErrors;
-  }
-
-  addTotalsIfEnded(job: JobRecord): void {
-    if (isTerminal(job.jobStatus)) this.addTotals(job);
   }
 
   /** Removes jobs (purge, prune) from every table and index. */

@@ -23,7 +23,6 @@ export interface LogContext {
   pool(poolId: number): PoolRecord | undefined;
   fileset(filesetId: number): FileSetRecord | undefined;
   job(jobId: number): JobRecord | undefined;
-  /** the client's profile messages are not needed: plans carry theirs */
 }
 
 /** `BackupClient1.2026-11-21_23.05.00_07`: the unique Job name. */
@@ -99,10 +98,8 @@ function renderLine(ctx: LogContext, job: JobRecord, step: Step): [string, strin
       return [sd, `Volume "${vol.volumeName}" previously written, moving to end of data.`];
     case 'readyAppend':
       return [sd, `Ready to append to end of Volume "${vol.volumeName}" size=${withCommas(vol.sizeBefore)}`];
-    case 'warning': {
-      const [who, text] = fromDaemon(ctx, job, plan.warnings[step.arg]);
-      return [who, text];
-    }
+    case 'warning':
+      return fromDaemon(ctx, job, plan.warnings[step.arg]);
     case 'endOfMedium': {
       const bytes = vol.sizeBefore + vol.bytes;
       return [sd, `End of medium on Volume "${vol.volumeName}" Bytes=${withCommas(bytes)} Blocks=${withCommas(Math.ceil(bytes / 64512))} at ${ctx.zone.report(step.at).slice(0, 17)}.`];
@@ -140,10 +137,8 @@ function renderLine(ctx: LogContext, job: JobRecord, step: Step): [string, strin
       return [sd, `Forward spacing Volume "${vol.volumeName}" to addr=${vol.sizeBefore + 212}`];
     case 'endOfVolume':
       return [sd, `End of Volume "${vol.volumeName}" at addr=${vol.sizeBefore + vol.bytes} on device ${device(st)}.`];
-    case 'restoreError': {
-      const w = plan.warnings[step.arg];
-      return [fdName(client), w.message];
-    }
+    case 'restoreError':
+      return fromDaemon(ctx, job, plan.warnings[step.arg]);
     case 'verifyAgainst': {
       const src = ctx.job(plan.sourceJobIds[0]);
       return [dir, `Verifying against JobId=${plan.sourceJobIds[0]} Job=${src ? uniqueJobName(src, ctx.zone) : ''}`];
@@ -231,7 +226,7 @@ function report(ctx: LogContext, job: JobRecord, step: Step): string {
   return [
     head, L('Build OS', DIRECTOR.buildOs), L('JobId', job.jobId), L('Job', name),
     L('Backup Level', `${LEVEL_NAMES[job.level]}${since}${upgraded}`),
-    L('Client', `"${client?.name}" ${job.plan.connectRetry < 0 ? '' : client?.uname ?? ''}`),
+    L('Client', `"${client?.name}" ${client?.uname ?? ''}`),
     L('FileSet', `"${fs?.fileset ?? ''}" ${fs ? z.sql(fs.createTime) : ''}`),
     L('Pool', `"${pool?.name ?? ''}" (From ${job.poolSource})`),
     L('Catalog', `"${DIRECTOR.catalog}" (From Client resource)`),

@@ -56,7 +56,7 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       const m = chunk.data as Record<string, any>;
       w = new World(m.settings as WorldSettings, m.now);
       const c = new Catalog();
-      c.clients = m.clients;
+      for (const client of m.clients) c.insertClient(client);
       c.pools = m.pools;
       c.storages = m.storages;
       c.filesets = m.filesets;
@@ -86,7 +86,6 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
   }
   if (!w) throw new Error('snapshot: no world in it');
   for (const job of jobs) if (job) w.catalog.insertJob(job);
-  for (const job of jobs) if (job) w.catalog.addTotalsIfEnded(job);
   w.rebuildIndexes();
   return w;
 }

@@ -173,7 +173,7 @@ function readSteps(job: JobRecord, s: number, add: Add, state: State): number {
   });
   const d1 = d0 + transfer;
   if (plan.outcome === 'E' || plan.outcome === 'f') {
-    for (let i = 0; i < Math.min(plan.warnings.length, 12); i++) add(d1, 'restoreError', i);
+    plan.warnings.forEach((_, i) => add(d1, 'restoreError', i));
   }
   add(d1 + 1000, 'sdElapsed');
   return d1 + 1000;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
 import { Catalog, isTerminal } from './catalog.js';
 import { ZoneClock } from './format.js';
-import { DIRECTOR, renderLogText, uniqueJobName } from './joblog.js';
+import { DIRECTOR, renderLogText, uniqueJobName, type LogContext } from './joblog.js';
 import { planJob, type PlanRequest } from './planner.js';
 import { distribute, fdUname, ordered, type Profile } from './profiles.js';
 import { stream } from './random.js';
@@ -91,50 +91,82 @@ const LEVEL_POOL_SOURCE: Record<BackupLevel, string> = {
  * is told, and everything random is drawn from the seed.
  */
 export class World extends EventEmitter<WorldEvents> {
-  settings: WorldSettings;
-  zone: ZoneClock;
-  catalog = new Catalog();
-  agenda = new Agenda();
-  jobResources = new Map<string, JobResource>();
-  schedules = new Map<string, ScheduleResource>();
-  /** scheduled runs: index = agenda id of 'schedule' entries */
-  scheduledRuns: Array<{ job: string; run: RunSpec } | null> = [];
   /** virtual ms up to which events have been played */
   now: number;
-  /** virtual ms the Director (re)started */
-  startedAt: number;
-  seed: number;
-  errorRate: number;
-  nextJobId = 1;
-  jobSeq = 0;
-  volSessionId = 0;
-  nextJobMediaId = 1;
-  /** JobIds created but not started, in start order (priority, JobId) */
-  queue: number[] = [];
-  running = new Set<number>();
-  mediaWaiters: number[] = [];
   /** events are not emitted while history is filled in */
   quiet = false;
-  private timelines = new Map<number, Step[]>();
-  private runningByClient = new Map<number, number>();
-  private runningByStorage = new Map<number, number>();
-  private appendable = new Map<number, Set<number>>();
-  private lastSuccess = new Map<number, { full: number; any: number; fullStart: number; anyStart: number }>();
+  /** What rendering a log line needs; reads the current catalog and zone on each call. */
+  readonly logContext: LogContext;
+  // Everything below is set by `empty()`, the one place a world's state is built.
+  settings!: WorldSettings;
+  zone!: ZoneClock;
+  catalog!: Catalog;
+  agenda!: Agenda;
+  jobResources!: Map<string, JobResource>;
+  schedules!: Map<string, ScheduleResource>;
+  /** scheduled runs: index = agenda id of 'schedule' entries */
+  scheduledRuns!: Array<{ job: string; run: RunSpec } | null>;
+  /** virtual ms the Director (re)started */
+  startedAt!: number;
+  seed!: number;
+  errorRate!: number;
+  nextJobId!: number;
+  jobSeq!: number;
+  volSessionId!: number;
+  nextJobMediaId!: number;
+  /** JobIds created but not started, in start order (priority, JobId) */
+  queue!: number[];
+  running!: Set<number>;
+  mediaWaiters!: number[];
+  private timelines!: Map<number, Step[]>;
+  private runningByClient!: Map<number, number>;
+  private runningByStorage!: Map<number, number>;
+  private appendable!: Map<number, Set<number>>;
+  private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
 
   constructor(settings: WorldSettings, now: number) {
     super();
-    this.settings = settings;
-    this.zone = new ZoneClock(settings.timezone);
-    this.seed = settings.seed;
-    this.errorRate = settings.errorRate;
     this.now = now;
-    this.startedAt = now;
-    this.buildDirector();
+    this.empty(settings);
+    const world = this;
+    this.logContext = {
+      get zone() {
+        return world.zone;
+      },
+      client: (id) => this.catalog.client(id),
+      storage: (id) => this.catalog.storage(id),
+      pool: (id) => this.catalog.pool(id),
+      fileset: (id) => this.catalog.fileset(id),
+      job: (id) => this.catalog.job(id),
+    };
   }
 
   // ---------------------------------------------------------------- set-up
 
-  private buildDirector(): void {
+  /** A Director with its pools, storage and schedules, and nothing else. */
+  private empty(settings: WorldSettings): void {
+    this.settings = settings;
+    this.zone = new ZoneClock(settings.timezone);
+    this.seed = settings.seed;
+    this.errorRate = settings.errorRate;
+    this.startedAt = this.now;
+    this.catalog = new Catalog();
+    this.agenda = new Agenda();
+    this.jobResources = new Map();
+    this.schedules = new Map();
+    this.scheduledRuns = [];
+    this.nextJobId = 1;
+    this.jobSeq = 0;
+    this.volSessionId = 0;
+    this.nextJobMediaId = 1;
+    this.queue = [];
+    this.running = new Set();
+    this.mediaWaiters = [];
+    this.timelines = new Map();
+    this.runningByClient = new Map();
+    this.runningByStorage = new Map();
+    this.appendable = new Map();
+    this.lastSuccess = new Map();
     const c = this.catalog;
     POOLS.forEach((p, i) => c.pools.push({
       poolId: i + 1, name: p.name, numVols: 0, maxVols: 0, useOnce: 0, useCatalog: 1, acceptAnyVolume: 0,
@@ -161,15 +193,12 @@ export class World extends EventEmitter<WorldEvents> {
    * Builds `clients` clients from the profiles and fills `historyDays` of past
    * jobs by playing the same plans from `now - historyDays` up to `now`.
    */
-  initialize(opts: { clients: number; errorRate: number; seed: number; historyDays: number }): void {
+  initialize(opts: { clients: number; errorRate: number; seed: number; historyDays: number }, settings = this.settings): void {
     const now = this.now;
-    this.reset();
+    this.now = now - opts.historyDays * DAY;
+    this.reset(settings);
     this.seed = opts.seed;
     this.errorRate = opts.errorRate;
-    const start = now - opts.historyDays * DAY;
-    this.now = start;
-    this.startedAt = start;
-    this.volSessionId = 0;
     const profiles = ordered(this.settings.profiles);
     const counts = distribute(profiles, opts.clients);
     for (const p of profiles) {
@@ -190,19 +219,10 @@ export class World extends EventEmitter<WorldEvents> {
     }
   }
 
-  /** Empties the catalog; the Director keeps its pools, storage and schedules. */
-  reset(): void {
-    const now = this.now;
-    const settings = this.settings;
-    Object.assign(this, {
-      catalog: new Catalog(), agenda: new Agenda(), jobResources: new Map(), schedules: new Map(), scheduledRuns: [],
-      nextJobId: 1, jobSeq: 0, volSessionId: 0, nextJobMediaId: 1, queue: [], running: new Set(), mediaWaiters: [],
-      timelines: new Map(), runningByClient: new Map(), runningByStorage: new Map(), appendable: new Map(),
-      lastSuccess: new Map(), startedAt: now,
-    });
-    this.settings = settings;
-    this.buildDirector();
-    this.emit('world.reset');
+  /** Empties the catalog (with new settings, if given); the Director keeps its pools, storage and schedules. */
+  reset(settings = this.settings): void {
+    this.empty(settings);
+    this.emitSafe('world.reset');
   }
 
   /** Adds a client of a profile and starts its spawning. */
@@ -214,7 +234,7 @@ export class World extends EventEmitter<WorldEvents> {
       profile: profile.key, address: `10.${20 + Math.floor(clientId / 65536) % 200}.${Math.floor(clientId / 256) % 256}.${clientId % 256}`,
       enabled: true, maxConcurrentJobs: this.settings.clientConcurrentJobs, spawns: 0,
     };
-    c.clients.push(client);
+    c.insertClient(client);
     let fs = c.filesets.find((f) => f.fileset === filesetName(profile));
     if (!fs) {
       fs = { filesetId: c.filesets.length + 1, fileset: filesetName(profile), md5: md5Like(this.seed, profile.key), createTime: this.now };
@@ -563,7 +583,7 @@ export class World extends EventEmitter<WorldEvents> {
       job.jobBytes = job.type === 'V' ? 0 : plan.bytes;
       job.readBytes = job.type === 'V' ? 0 : plan.readBytes;
       job.jobErrors = plan.outcome === 'W' ? plan.warnings.length
-        : plan.outcome === 'E' || plan.outcome === 'f' ? (job.type === 'R' ? Math.min(plan.warnings.length, 12) : 1) : 0;
+        : plan.outcome === 'E' || plan.outcome === 'f' ? (job.type === 'R' ? plan.warnings.length : 1) : 0;
     }
     const status = job.canceledAt !== null ? 'A' : plan.outcome === 'W' ? 'T' : plan.outcome;
     this.releaseVolumes(job);
@@ -895,18 +915,6 @@ export class World extends EventEmitter<WorldEvents> {
 
   uniqueName(job: JobRecord): string {
     return uniqueJobName(job, this.zone);
-  }
-
-  get logContext(): import('./joblog.js').LogContext {
-    const c = this.catalog;
-    return {
-      zone: this.zone,
-      client: (id) => c.client(id),
-      storage: (id) => c.storage(id),
-      pool: (id) => c.pool(id),
-      fileset: (id) => c.fileset(id),
-      job: (id) => c.job(id),
-    };
   }
 
   get director(): typeof DIRECTOR {

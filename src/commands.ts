@@ -31,16 +31,11 @@ export type JournalRecord = Command & { seq: number; t: number };
 export function applyCommand(world: World, cmd: Command): unknown {
   switch (cmd.op) {
     case 'world':
-      world.settings = cmd.settings;
-      world.reset();
+    case 'reset':
+      world.reset(cmd.settings);
       return null;
     case 'init':
-      world.settings = cmd.settings;
-      world.initialize({ clients: cmd.clients, errorRate: cmd.error_rate, seed: cmd.seed, historyDays: cmd.history_days });
-      return null;
-    case 'reset':
-      world.settings = cmd.settings;
-      world.reset();
+      world.initialize({ clients: cmd.clients, errorRate: cmd.error_rate, seed: cmd.seed, historyDays: cmd.history_days }, cmd.settings);
       return null;
     case 'advance':
       world.advanceTo(world.now + cmd.ms);

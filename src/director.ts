@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { VirtualClock, type ClockState } from '../engine/clock.js';
 import { World, type WorldSettings } from '../engine/world.js';
-import { applyCommand, type Command } from './commands.js';
+import { applyCommand, type Command, type JournalRecord } from './commands.js';
 import type { Config } from './config.js';
-import { Store } from './store.js';
+import { DataError, Store } from './store.js';
 
 export function worldSettings(cfg: Config): WorldSettings {
   const s = cfg.simulation;
@@ -27,7 +27,7 @@ const SLICE_MS = 20;
  */
 export class LiveDirector {
   readonly clock: VirtualClock;
-  world: World;
+  readonly world: World;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -49,12 +49,11 @@ export class LiveDirector {
     const start = cfg.simulation.start_time
       ? DateTime.fromISO(cfg.simulation.start_time, { zone: cfg.simulation.timezone }).toMillis()
       : realNow();
-    let world = loaded.world ?? new World(settings, start);
+    const world = loaded.world ?? new World(settings, start);
     let clock: ClockState = loaded.clock ?? { virtual: world.now, speed: cfg.simulation.speed, paused: false };
     for (const rec of loaded.records) {
       world.advanceTo(rec.t);
-      if (rec.op === 'world') world = new World(rec.settings, rec.t);
-      else applyCommandQuietly(world, rec);
+      replay(world, rec);
       if (rec.op === 'clock') clock = { ...clock, ...(rec.speed !== undefined ? { speed: rec.speed } : {}), ...(rec.paused !== undefined ? { paused: rec.paused } : {}) };
       clock = { ...clock, virtual: Math.max(rec.t, world.now) };
     }
@@ -86,11 +85,9 @@ export class LiveDirector {
       if (cmd.paused !== undefined) this.clock.setPaused(cmd.paused);
     }
     const t = this.world.now;
-    let result: unknown;
-    if (cmd.op === 'world') this.world = new World(cmd.settings, t);
-    else result = applyCommand(this.world, cmd);
+    const result = applyCommand(this.world, cmd);
     if (cmd.op === 'init') this.clock.set(this.world.now);
-    this.store.append({ ...cmd, t } as never, cmd.op !== 'tick');
+    this.store.append(cmd, t);
     this.arm();
     return result;
   }
@@ -99,7 +96,7 @@ export class LiveDirector {
   tick(): void {
     if (this.closed) return;
     this.sync();
-    this.store.append({ op: 'tick', t: this.world.now } as never, false);
+    this.store.append({ op: 'tick' }, this.world.now, false);
   }
 
   snapshot(): void {
@@ -146,12 +143,13 @@ export class LiveDirector {
   }
 }
 
-function applyCommandQuietly(world: World, cmd: Command): void {
+/** Replays a journalled command. Only commands that succeeded were journalled, so a refusal now means the saved world and the code disagree. */
+function replay(world: World, rec: JournalRecord): void {
   world.quiet = true;
   try {
-    applyCommand(world, cmd);
-  } catch {
-    // A command that failed was never journalled; anything else replays as it ran.
+    applyCommand(world, rec);
+  } catch (e) {
+    throw new DataError(`journal record ${rec.seq} (${rec.op}) no longer applies: ${(e as Error).message}`);
   } finally {
     world.quiet = false;
   }

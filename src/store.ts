@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, ftruncateSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
 import type { World } from '../engine/world.js';
 import type { ClockState } from '../engine/clock.js';
-import type { JournalRecord } from './commands.js';
+import type { Command, JournalRecord } from './commands.js';
 
 const JOURNAL_FORMAT = { format: 'bacula-mock-journal', version: 1 } as const;
 
@@ -28,7 +28,6 @@ export interface Loaded {
   records: JournalRecord[];
   /** warnings worth logging (a dropped half-written last line) */
   warnings: string[];
-  lastSeq: number;
 }
 
 /**
@@ -104,12 +103,12 @@ export class Store {
       }
     }
     this.seq = lastSeq;
-    return { world, clock, records, warnings, lastSeq };
+    return { world, clock, records, warnings };
   }
 
   /** Appends a record and makes it durable before returning. */
-  append(rec: Omit<JournalRecord, 'seq'>, durable = true): JournalRecord {
-    const full = { ...rec, seq: ++this.seq } as JournalRecord;
+  append(cmd: Command, t: number, durable = true): JournalRecord {
+    const full: JournalRecord = { ...cmd, seq: ++this.seq, t };
     const fd = this.open();
     const json = JSON.stringify(full);
     writeSync(fd, `${digest(json)} ${json}\n`);
@@ -148,15 +147,6 @@ export class Store {
     closeSync(jfd);
     renameSync(jtmp, this.journalPath);
     this.syncDir();
-    this.pending = 0;
-  }
-
-  /** Deletes the saved world (reset starts from nothing). */
-  clear(): void {
-    this.close();
-    rmSync(this.snapshotPath, { force: true });
-    rmSync(this.journalPath, { force: true });
-    this.seq = 0;
     this.pending = 0;
   }
 

@@ -20,11 +20,6 @@ export function optional<T>(obj: Record<string, unknown>, name: string, check: C
   return obj[name] === undefined ? undefined : check(obj[name], name);
 }
 
-export function required<T>(obj: Record<string, unknown>, name: string, check: Check<T>): T {
-  if (obj[name] === undefined || obj[name] === null || obj[name] === '') throw new ApiError('bad_request', `Missing required field "${name}"`);
-  return check(obj[name], name);
-}
-
 export const integer = (min: number, max: number): Check<number> => (v, name) => {
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
@@ -43,12 +38,5 @@ export const number = (min: number, max: number): Check<number> => (v, name) => 
 
 export const boolean = (): Check<boolean> => (v, name) => {
   if (typeof v !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
-  return v;
-};
-
-export const string = (maxLength = 256): Check<string> => (v, name) => {
-  if (typeof v !== 'string' || !v.length || v.length > maxLength) {
-    throw new ApiError('bad_request', `"${name}" must be a non-empty string of at most ${maxLength} characters`);
-  }
   return v;
 };

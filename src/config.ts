@@ -13,7 +13,7 @@ export const ROOT = ((): string => {
   return dir;
 })();
 
-const int = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'integer', default: d, min, max, doc });
+const int = (doc: string, d: number | undefined, min?: number, max?: number): Spec => ({ type: 'integer', default: d, min, max, doc });
 const num = (doc: string, d: number, min?: number, max?: number): Spec => ({ type: 'number', default: d, min, max, doc });
 const str = (doc: string, d: string | null, extra: Partial<Extract<Spec, { type: 'string' }>> = {}): Spec => ({ type: 'string', default: d, doc, ...extra });
 const bool = (doc: string, d: boolean): Spec => ({ type: 'boolean', default: d, doc });
@@ -25,16 +25,16 @@ export const PROFILE_SPEC: Extract<Spec, { type: 'object' }> = {
   keys: {
     description: str('What the system is', null, { nullable: true }),
     order: int('Position in listings and in client numbering', 1000, 0),
-    count: int('Weight when N clients are distributed across profiles', 1, 0),
+    count: int('Weight when N clients are distributed across profiles', undefined, 0),
     name_prefix: str('Client name prefix: clients are <prefix>-001, -002, ...', null, { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/ }),
     fdversion: str('Bacula File daemon version the client reports', '13.0.2', { pattern: /^\d+\.\d+\.\d+$/ }),
     uname: str('OS triple the FD reports (HOST_OS,DISTNAME,DISTVER)', 'x86_64-pc-linux-gnu,debian,12'),
     os: str('Operating system family', 'linux', { enum: ['linux', 'windows', 'freebsd', 'macos'] }),
     file_tree: str('Shape of the file tree used for restore browsing', 'generic'),
-    typical_files_min: int('Fewest files of a Full backup', 0, 0),
-    typical_files_max: int('Most files of a Full backup', 0, 0),
-    typical_bytes_min: int('Fewest bytes of a Full backup', 0, 0),
-    typical_bytes_max: int('Most bytes of a Full backup', 0, 0),
+    typical_files_min: int('Fewest files of a Full backup', undefined, 0),
+    typical_files_max: int('Most files of a Full backup', undefined, 0),
+    typical_bytes_min: int('Fewest bytes of a Full backup', undefined, 0),
+    typical_bytes_max: int('Most bytes of a Full backup', undefined, 0),
     throughput_min: int('Slowest FD throughput, bytes per second', 20 * 1_048_576, 1),
     throughput_max: int('Fastest FD throughput, bytes per second', 120 * 1_048_576, 1),
     job_levels: {
@@ -96,7 +96,7 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
         snapshot_interval: int('Real seconds between snapshots of the world', 300, 5),
       },
     },
-    client_profiles: { type: 'map', values: { ...PROFILE_SPEC, keys: PROFILE_SPEC.keys }, doc: 'Custom profiles: add to or override the built-ins' },
+    client_profiles: { type: 'map', values: PROFILE_SPEC, doc: 'Custom profiles: add to or override the built-ins' },
     job_defaults: {
       type: 'object', doc: 'Default values for generated jobs',
       keys: {
@@ -169,29 +169,36 @@ function readYaml(file: string, problems: string[]): Source | null {
   return doc.errors.length ? null : { file, doc, counter };
 }
 
+type Range = { range?: [number, number] } | null | undefined;
+
+/** Line of the value at `path`, if it exists. */
+function valueLine(src: Source, path: Problem['path']): number | undefined {
+  const range = ((path.length ? src.doc.getIn(path, true) : src.doc.contents) as Range)?.range;
+  return range ? src.counter.linePos(range[0]).line : undefined;
+}
+
+/** Line of the key that ends `path`, if it exists. */
+function keyLine(src: Source, path: Problem['path']): number | undefined {
+  const parent = path.length > 1 ? src.doc.getIn(path.slice(0, -1), true) : src.doc.contents;
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
+  const range = (pair?.key as Range)?.range;
+  return range ? src.counter.linePos(range[0]).line : undefined;
+}
+
+/** The line a problem points at: its value, else its key, else the nearest key above it. */
 function lineOf(src: Source, problem: Problem): number {
-  for (let n = problem.path.length; n >= 0; n--) {
-    const path = problem.path.slice(0, n);
-    if (problem.atKey && n === problem.path.length) {
-      const parent = path.length > 1 ? src.doc.getIn(path.slice(0, -1), true) : src.doc.contents;
-      if (isMap(parent)) {
-        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1]));
-        const range = (pair?.key as { range?: [number, number] } | undefined)?.range;
-        if (range) return src.counter.linePos(range[0]).line;
-      }
-      continue;
-    }
-    const node = path.length ? src.doc.getIn(path, true) : src.doc.contents;
-    const range = (node as { range?: [number, number] } | null)?.range;
-    if (range) return src.counter.linePos(range[0]).line;
+  const exact = problem.atKey ? undefined : valueLine(src, problem.path);
+  if (exact) return exact;
+  for (let n = problem.path.length; n > 0; n--) {
+    const line = keyLine(src, problem.path.slice(0, n));
+    if (line) return line;
   }
   return 1;
 }
 
-function report(src: Source, problems: Problem[], out: string[], prefix: Array<string | number> = []): void {
-  for (const p of problems) {
-    out.push(`${src.file}:${lineOf(src, p)}: ${pathText([...prefix, ...p.path])}: ${p.message}`);
-  }
+function report(src: Source, problems: Problem[], out: string[]): void {
+  for (const p of problems) out.push(`${src.file}:${lineOf(src, p)}: ${pathText(p.path)}: ${p.message}`);
 }
 
 /** Cross-field rules of a profile (job_levels sum, min <= max). */
@@ -276,12 +283,12 @@ export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): 
   const profiles = new Map(builtins.map((p) => [p.key, p]));
   const rawProfiles = (raw.client_profiles ?? {}) as Record<string, Record<string, unknown>>;
   for (const [key, given] of Object.entries(cfg.client_profiles ?? {})) {
-    const rawGiven = rawProfiles[key] ?? {};
-    const base0 = profiles.get(key);
-    const merged: Record<string, unknown> = { ...(base0 ?? {}) };
-    for (const k of Object.keys(rawGiven)) merged[k] = given[k];
-    if (!base0) for (const [k, v] of Object.entries(given)) if (!(k in rawGiven) && v !== undefined) merged[k] = v;
-    for (const p of profileProblems(merged, !base0)) problems.push({ ...p, path: ['client_profiles', key, ...p.path] });
+    // A built-in is overridden only in the fields given; a new profile needs the required ones.
+    const builtin = profiles.get(key);
+    const merged = builtin
+      ? { ...builtin, ...Object.fromEntries(Object.keys(rawProfiles[key] ?? {}).map((k) => [k, given[k]])) }
+      : given;
+    for (const p of profileProblems(merged, !builtin)) problems.push({ ...p, path: ['client_profiles', key, ...p.path] });
     profiles.set(key, toProfile(key, merged));
   }
   const prefixes = new Map<string, string>();

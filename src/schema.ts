@@ -75,7 +75,7 @@ export function check(spec: Spec, value: unknown, path: Path, problems: Problem[
       return out;
     }
     case 'list': {
-      if (value === undefined || value === null) return [];
+      if (value === undefined || value === null) return undefined;
       if (!Array.isArray(value)) return fail(problems, path, `must be a list (got ${show(value)})`, []);
       if (spec.minItems !== undefined && value.length < spec.minItems) problems.push({ path, message: `needs at least ${spec.minItems} entries (got ${value.length})` });
       if (spec.maxItems !== undefined && value.length > spec.maxItems) problems.push({ path, message: `takes at most ${spec.maxItems} entries (got ${value.length})` });

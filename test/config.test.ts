@@ -68,3 +68,26 @@ t.test('the server refuses to start on a bad config, exit non-zero, one line per
   t.match(lines[0], /config\.yaml:2: server\.port: must be an integer/);
   t.match(lines[1], /config\.yaml:4: simulation\.bogus: unknown key/);
 });
+
+t.test('a new custom profile must give the manual\'s required fields', async (t) => {
+  t.same(problems('client_profiles:\n  tiny:\n    name_prefix: tiny\n    job_levels: {F: 1}\n'), [
+    'config.yaml:2: client_profiles.tiny.count: is required',
+    'config.yaml:2: client_profiles.tiny.typical_files_min: is required',
+    'config.yaml:2: client_profiles.tiny.typical_files_max: is required',
+    'config.yaml:2: client_profiles.tiny.typical_bytes_min: is required',
+    'config.yaml:2: client_profiles.tiny.typical_bytes_max: is required',
+    'config.yaml:2: client_profiles.tiny.error_types: is required',
+  ]);
+  const ok = loadConfig(tempConfig([
+    'client_profiles:', '  tiny:', '    count: 1', '    name_prefix: tiny', '    typical_files_min: 1', '    typical_files_max: 2',
+    '    typical_bytes_min: 1', '    typical_bytes_max: 2', '    job_levels: {F: 1}', '    error_types: ["Fatal error: boom"]', '',
+  ].join('\n')).file);
+  const tiny = ok.profiles.find((p) => p.key === 'tiny')!;
+  t.match(tiny, { count: 1, fdversion: '13.0.2', warning_types: [], error_types: [{ daemon: 'fd', message: 'Fatal error: boom' }] });
+});
+
+t.test('docs/configuration.md is the reference generated from the schema', async (t) => {
+  const { configReference, CONFIG_DOC } = await import('../src/config-doc.js');
+  const { readFileSync } = await import('node:fs');
+  t.equal(readFileSync(CONFIG_DOC, 'utf8'), configReference(), 'run `npm run docs` after changing src/config.ts');
+});

@@ -22,5 +22,5 @@ clearInterval(sample);
 console.log(JSON.stringify({
   clients, days, interval: [settings.jobIntervalMin, settings.jobIntervalMax], ms: Math.round(ms),
   peakRssMB: Math.round(peak / 1048576), jobs: w.catalog.totals.jobs, logRows: w.catalog.log.length,
-  running: w.running.size, queued: w.queue.length,
+  running: w.running.size, queued: w.queue.size,
 }));

@@ -22,19 +22,19 @@ export class LogTable {
   length = 0;
   jobId = new Int32Array(this.cap);
   /** index of the job timeline step the row renders */
-  step = new Int32Array(this.cap);
-  /** virtual ms */
-  time = new Float64Array(this.cap);
+  step = new Uint16Array(this.cap);
+  /** Log.Time: virtual seconds since the Unix epoch (Bacula keeps whole seconds) */
+  time = new Uint32Array(this.cap);
   /** next LogId of the same job, 0 at the end */
   next = new Int32Array(this.cap);
 
-  /** Appends a row and returns its LogId. */
-  append(jobId: number, step: number, time: number): number {
-    if (this.length === this.cap) this.grow(this.cap * 2);
+  /** Appends a row at virtual time `ms` and returns its LogId. */
+  append(jobId: number, step: number, ms: number): number {
+    if (this.length === this.cap) this.resize(Math.ceil(this.cap * 1.5));
     const i = this.length++;
     this.jobId[i] = jobId;
     this.step[i] = step;
-    this.time[i] = time;
+    this.time[i] = Math.floor(ms / 1000);
     this.next[i] = 0;
     return i + 1;
   }
@@ -48,31 +48,28 @@ export class LogTable {
     for (let i = 0; i < this.length; i++) if (jobIds.has(this.jobId[i])) this.jobId[i] = 0;
   }
 
-  private grow(cap: number): void {
-    const grow = <T extends Int32Array | Float64Array>(a: T, C: new (n: number) => T): T => {
+  /** Copies a restored table in. */
+  load(cols: Pick<LogTable, 'jobId' | 'step' | 'time' | 'next'>): void {
+    this.length = cols.jobId.length;
+    this.jobId = cols.jobId;
+    this.step = cols.step;
+    this.time = cols.time;
+    this.next = cols.next;
+    this.cap = this.length;
+    this.resize(Math.max(1024, this.length));
+  }
+
+  private resize(cap: number): void {
+    const grow = <T extends Int32Array | Uint16Array | Uint32Array>(a: T, C: new (n: number) => T): T => {
       const b = new C(cap);
-      b.set(a);
+      b.set(a.subarray(0, this.length));
       return b;
     };
     this.jobId = grow(this.jobId, Int32Array);
-    this.step = grow(this.step, Int32Array);
-    this.time = grow(this.time, Float64Array);
+    this.step = grow(this.step, Uint16Array);
+    this.time = grow(this.time, Uint32Array);
     this.next = grow(this.next, Int32Array);
     this.cap = cap;
-  }
-
-  /** Copies a restored table in. */
-  load(cols: { jobId: Int32Array; step: Int32Array; time: Float64Array; next: Int32Array }): void {
-    this.length = cols.jobId.length;
-    this.cap = Math.max(1024, this.length);
-    this.jobId = new Int32Array(this.cap);
-    this.step = new Int32Array(this.cap);
-    this.time = new Float64Array(this.cap);
-    this.next = new Int32Array(this.cap);
-    this.jobId.set(cols.jobId);
-    this.step.set(cols.step);
-    this.time.set(cols.time);
-    this.next.set(cols.next);
   }
 }
 

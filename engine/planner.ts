@@ -6,6 +6,8 @@ import type { BackupLevel, DaemonMessage, JobLevel, JobPlan, JobRecord, JobType 
 export const LEVEL_FACTOR: Record<BackupLevel, number> = { F: 1.0, D: 0.3, I: 0.1 };
 /** A failed job gets this far: files and bytes × U(0.2, 0.8) (manual §6.2). */
 export const FAILED_FACTOR = { min: 0.2, max: 0.8 } as const;
+/** Shared by every plan with no warnings or sources: a million jobs need not hold a million empty arrays. */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
 /** Of the jobs that do not fail, this share of the error rate ends OK with warnings. */
 const WARNING_SHARE = 0.2;
 /** Of the failing jobs, this share first spends time retrying an unreachable client. */
@@ -33,9 +35,9 @@ export interface PlanRequest {
 export function planJob(req: PlanRequest): { plan: JobPlan; level: JobLevel } {
   const { rng, profile } = req;
   const plan: JobPlan = {
-    outcome: 'T', files: 0, bytes: 0, readBytes: 0, rate: rng.between(profile.throughput_min, profile.throughput_max),
-    failAt: 1, failure: null, warnings: [], connectRetry: 0, upgradedFrom: null, since: null,
-    sourceJobIds: req.sourceJobs.map((j) => j.jobId), where: req.where, setup: rng.int(2, 15),
+    outcome: 'T', files: 0, bytes: 0, rate: rng.between(profile.throughput_min, profile.throughput_max),
+    failure: null, warnings: NONE, connectRetry: 0, upgradedFrom: null, since: null,
+    sourceJobIds: req.sourceJobs.length ? req.sourceJobs.map((j) => j.jobId) : NONE, where: req.where, setup: rng.int(2, 15),
   };
   let level = req.level;
   if (req.type === 'B') {
@@ -51,28 +53,24 @@ export function planJob(req: PlanRequest): { plan: JobPlan; level: JobLevel } {
     if (rng.chance(req.errorRate)) {
       plan.failure = rng.pick(profile.error_types);
       plan.outcome = plan.failure.message.startsWith('Fatal error') ? 'f' : 'E';
-      plan.failAt = rng.between(FAILED_FACTOR.min, FAILED_FACTOR.max);
-      files *= plan.failAt;
-      bytes *= plan.failAt;
+      const got = rng.between(FAILED_FACTOR.min, FAILED_FACTOR.max);
+      files *= got;
+      bytes *= got;
       if (rng.chance(CONNECT_RETRY_SHARE)) plan.connectRetry = rng.int(20, 300);
     } else if (profile.warning_types.length && rng.chance(req.errorRate * WARNING_SHARE)) {
       plan.outcome = 'W';
       const n = rng.int(1, Math.min(3, profile.warning_types.length));
-      for (let i = 0; i < n; i++) plan.warnings.push(rng.pick(profile.warning_types));
+      plan.warnings = Array.from({ length: n }, () => rng.pick(profile.warning_types));
     }
     plan.files = Math.max(1, Math.round(files));
     plan.bytes = Math.max(1, Math.round(bytes));
-    plan.readBytes = plan.bytes;
   } else if (req.type === 'R' || req.type === 'V') {
     plan.files = req.sourceJobs.reduce((n, j) => n + j.jobFiles, 0);
     plan.bytes = req.sourceJobs.reduce((n, j) => n + j.jobBytes, 0);
-    plan.readBytes = plan.bytes;
     if (req.type === 'R' && rng.chance(req.errorRate * 0.5)) {
       plan.outcome = 'E';
-      const n = rng.int(1, 12);
-      for (let i = 0; i < n; i++) plan.warnings.push(restoreError(req.where, i));
+      plan.warnings = Array.from({ length: rng.int(1, 12) }, (_, i) => restoreError(req.where, i));
       plan.bytes = 0;
-      plan.readBytes = 0;
     }
   }
   return { plan, level };

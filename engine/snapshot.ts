@@ -4,7 +4,7 @@ import type { JobRecord } from './types.js';
 import { World, type WorldSettings } from './world.js';
 
 /** The format marker of saved worlds; bump `version` when the shape changes. */
-export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 1 } as const;
+export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 2 } as const;
 
 /**
  * A world as plain data, in chunks so a large catalog is never one giant
@@ -15,7 +15,7 @@ export type SnapshotChunk =
   | { kind: 'jobs'; data: JobRecord[] }
   | { kind: 'log'; data: { jobId: string; step: string; time: string; next: string } };
 
-const b64 = (a: Int32Array | Float64Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const b64 = (a: Int32Array | Uint16Array | Uint32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
 export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<SnapshotChunk> {
   const c = w.catalog;
@@ -24,7 +24,7 @@ export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<Snapsh
     data: {
       settings: w.settings, now: w.now, startedAt: w.startedAt, seed: w.seed, errorRate: w.errorRate,
       nextJobId: w.nextJobId, jobSeq: w.jobSeq, volSessionId: w.volSessionId, nextJobMediaId: w.nextJobMediaId,
-      queue: w.queue, running: [...w.running], mediaWaiters: w.mediaWaiters,
+      queue: w.queue.toArray(), running: [...w.running], mediaWaiters: w.mediaWaiters,
       clients: c.clients, pools: c.pools, media: c.media, storages: c.storages, filesets: c.filesets,
       jobResources: [...w.jobResources.values()],
       schedules: [...w.schedules.values()].map((s) => ({ name: s.name, runs: s.runs.map((r) => r.text) })),
@@ -51,6 +51,7 @@ const fromB64 = <T>(s: string, C: { new (b: ArrayBuffer): T }, bytes: number): T
 export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
   let w: World | null = null;
   let jobs: Array<JobRecord | undefined> = [];
+  let queued: number[] = [];
   for (const chunk of chunks) {
     if (chunk.kind === 'meta') {
       const m = chunk.data as Record<string, any>;
@@ -64,7 +65,7 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       w.catalog = c;
       Object.assign(w, {
         startedAt: m.startedAt, seed: m.seed, errorRate: m.errorRate, nextJobId: m.nextJobId, jobSeq: m.jobSeq,
-        volSessionId: m.volSessionId, nextJobMediaId: m.nextJobMediaId, queue: m.queue, running: new Set(m.running),
+        volSessionId: m.volSessionId, nextJobMediaId: m.nextJobMediaId, running: new Set(m.running),
         mediaWaiters: m.mediaWaiters,
       });
       w.jobResources = new Map((m.jobResources as Array<{ name: string }>).map((r) => [r.name, r as never]));
@@ -72,6 +73,7 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       w.scheduledRuns = (m.scheduledRuns as Array<{ job: string; run: string } | null>).map((r) => (r ? { job: r.job, run: parseRun(r.run) } : null));
       w.agenda.restore(m.agenda, m.agendaSeq);
       jobs = new Array(m.jobCount);
+      queued = m.queue;
     } else if (chunk.kind === 'jobs') {
       if (!w) throw new Error('snapshot: jobs before meta');
       for (const j of chunk.data) if (j) jobs[j.jobId - 1] = j;
@@ -79,13 +81,14 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       if (!w) throw new Error('snapshot: log before meta');
       const d = chunk.data;
       w.catalog.log.load({
-        jobId: fromB64(d.jobId, Int32Array, 4), step: fromB64(d.step, Int32Array, 4),
-        time: fromB64(d.time, Float64Array, 8), next: fromB64(d.next, Int32Array, 4),
+        jobId: fromB64(d.jobId, Int32Array, 4), step: fromB64(d.step, Uint16Array, 2),
+        time: fromB64(d.time, Uint32Array, 4), next: fromB64(d.next, Int32Array, 4),
       });
     }
   }
   if (!w) throw new Error('snapshot: no world in it');
   for (const job of jobs) if (job) w.catalog.insertJob(job);
+  for (const id of queued) w.queue.insert(id, w.catalog.job(id)!.priority);
   w.rebuildIndexes();
   return w;
 }

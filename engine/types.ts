@@ -199,12 +199,10 @@ export interface JobRecord {
 export interface JobPlan {
   outcome: 'T' | 'W' | 'E' | 'f';
   files: number;
+  /** bytes written (read, for a restore or verify); software compression is not simulated, so ReadBytes = JobBytes */
   bytes: number;
-  readBytes: number;
   /** FD throughput, bytes per virtual second */
   rate: number;
-  /** fraction of the transfer done when a failing job fails */
-  failAt: number;
   /** the failure's message (from the profile), for E and f */
   failure: DaemonMessage | null;
   /** non-fatal messages of a job with warnings */

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
 import { Catalog, isTerminal } from './catalog.js';
+import { JobQueue } from './queue.js';
 import { ZoneClock } from './format.js';
 import { DIRECTOR, renderLogText, uniqueJobName, type LogContext } from './joblog.js';
 import { planJob, type PlanRequest } from './planner.js';
@@ -70,6 +71,8 @@ export interface RunOptions {
 }
 
 const MINUTE = 60_000;
+/** A job spreads over at most this many volumes, whatever the pool's Maximum Volume Bytes. */
+const MAX_VOLUMES_PER_JOB = 100;
 const DAY = 86_400_000;
 
 /** The pools every Director here starts with (label format `Vol-`). */
@@ -115,13 +118,14 @@ export class World extends EventEmitter<WorldEvents> {
   volSessionId!: number;
   nextJobMediaId!: number;
   /** JobIds created but not started, in start order (priority, JobId) */
-  queue!: number[];
+  queue!: JobQueue;
   running!: Set<number>;
   mediaWaiters!: number[];
   private timelines!: Map<number, Step[]>;
   private runningByClient!: Map<number, number>;
   private runningByStorage!: Map<number, number>;
   private appendable!: Map<number, Set<number>>;
+  private profiles!: Map<string, Profile>;
   private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
 
   constructor(settings: WorldSettings, now: number) {
@@ -159,7 +163,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.jobSeq = 0;
     this.volSessionId = 0;
     this.nextJobMediaId = 1;
-    this.queue = [];
+    this.queue = new JobQueue();
     this.running = new Set();
     this.mediaWaiters = [];
     this.timelines = new Map();
@@ -167,6 +171,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.runningByStorage = new Map();
     this.appendable = new Map();
     this.lastSuccess = new Map();
+    this.profiles = new Map(settings.profiles.map((p) => [p.key, p]));
     const c = this.catalog;
     POOLS.forEach((p, i) => c.pools.push({
       poolId: i + 1, name: p.name, numVols: 0, maxVols: 0, useOnce: 0, useCatalog: 1, acceptAnyVolume: 0,
@@ -235,9 +240,10 @@ export class World extends EventEmitter<WorldEvents> {
       enabled: true, maxConcurrentJobs: this.settings.clientConcurrentJobs, spawns: 0,
     };
     c.insertClient(client);
-    let fs = c.filesets.find((f) => f.fileset === filesetName(profile));
+    const fileset = filesetName(profile);
+    let fs = c.filesets.find((f) => f.fileset === fileset);
     if (!fs) {
-      fs = { filesetId: c.filesets.length + 1, fileset: filesetName(profile), md5: md5Like(this.seed, profile.key), createTime: this.now };
+      fs = { filesetId: c.filesets.length + 1, fileset, md5: md5Like(this.seed, profile.key), createTime: this.now };
       c.filesets.push(fs);
     }
     this.addJobResource({
@@ -290,7 +296,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   profileOf(client: ClientRecord): Profile {
-    const p = this.settings.profiles.find((x) => x.key === client.profile);
+    const p = this.profiles.get(client.profile);
     if (!p) throw new WorldError('not_found', `profile "${client.profile}" of client "${client.name}" is not defined`);
     return p;
   }
@@ -427,34 +433,36 @@ export class World extends EventEmitter<WorldEvents> {
 
   private enqueue(job: JobRecord): void {
     job.waitStatus = null;
-    const q = this.queue;
-    let i = q.length;
-    while (i > 0) {
-      const other = this.catalog.job(q[i - 1])!;
-      if (other.priority < job.priority || (other.priority === job.priority && other.jobId < job.jobId)) break;
-      i--;
-    }
-    q.splice(i, 0, job.jobId);
+    this.queue.insert(job.jobId, job.priority);
     this.startQueued();
   }
 
-  /** Starts every queued job the concurrency limits allow, in priority then JobId order. */
+  /**
+   * Starts every queued job the concurrency limits allow, in priority then JobId
+   * order. Stops as soon as nothing more can start: the Director is full, every
+   * storage is full, or the next job waits for higher-priority ones.
+   */
   private startQueued(): void {
-    const q = this.queue;
     const max = this.settings.maxConcurrentJobs;
     let bestRunning = Infinity;
     for (const id of this.running) bestRunning = Math.min(bestRunning, this.catalog.job(id)!.priority);
-    for (let i = 0; i < q.length && this.running.size < max; ) {
-      const job = this.catalog.job(q[i])!;
-      const client = this.catalog.client(job.clientId);
-      const st = this.catalog.storage(job.storageId)!;
+    let fullStorages = 0;
+    const seenFull = new Set<number>();
+    for (const id of this.queue) {
+      if (this.running.size >= max) break;
+      const job = this.catalog.job(id)!;
       if (job.priority > bestRunning) break;
-      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)
-        || (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
-        i++;
+      const st = this.catalog.storage(job.storageId)!;
+      if ((this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
+        if (!seenFull.has(st.storageId)) {
+          seenFull.add(st.storageId);
+          if (++fullStorages === this.catalog.storages.length) break;
+        }
         continue;
       }
-      q.splice(i, 1);
+      const client = this.catalog.client(job.clientId);
+      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) continue;
+      this.queue.remove(id);
       bestRunning = Math.min(bestRunning, job.priority);
       this.startJob(job);
     }
@@ -581,7 +589,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (job.canceledAt === null) {
       job.jobFiles = plan.files;
       job.jobBytes = job.type === 'V' ? 0 : plan.bytes;
-      job.readBytes = job.type === 'V' ? 0 : plan.readBytes;
+      job.readBytes = job.jobBytes;
       job.jobErrors = plan.outcome === 'W' ? plan.warnings.length
         : plan.outcome === 'E' || plan.outcome === 'f' ? (job.type === 'R' ? plan.warnings.length : 1) : 0;
     }
@@ -616,10 +624,12 @@ export class World extends EventEmitter<WorldEvents> {
     const uses: VolumeUse[] = [];
     let remaining = Math.max(1, job.plan.bytes);
     while (remaining > 0) {
-      let m = this.appendVolume(pool);
+      const atLimit = uses.length >= MAX_VOLUMES_PER_JOB;
+      let m = atLimit ? undefined : this.appendVolume(pool);
       let created = false;
       if (!m) {
-        if (pool.maxVols > 0 && pool.numVols >= pool.maxVols) {
+        // No room to be had (or a pool of absurdly small volumes): the last volume takes the rest.
+        if (atLimit || (pool.maxVols > 0 && pool.numVols >= pool.maxVols)) {
           if (!uses.length) return null;
           uses[uses.length - 1].bytes += remaining;
           this.catalog.mediaById(uses[uses.length - 1].mediaId)!.reserved += remaining;
@@ -638,7 +648,7 @@ export class World extends EventEmitter<WorldEvents> {
       remaining -= take;
       if (remaining > 0) this.appendable.get(pool.poolId)!.delete(m.mediaId);
     }
-    return uses;
+    return uses.length === 1 ? [uses[0]] : uses; // an exact-size array: most jobs write one volume
   }
 
   private appendVolume(pool: PoolRecord): MediaRecord | undefined {
@@ -787,8 +797,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (!job) throw new WorldError('not_found', `JobId ${jobId} not found`);
     if (isTerminal(job.jobStatus)) throw new WorldError('conflict', `JobId ${jobId} has already terminated (JobStatus=${job.jobStatus})`);
     job.canceledAt = this.now;
-    const queued = this.queue.indexOf(jobId);
-    if (queued >= 0) this.queue.splice(queued, 1);
+    this.queue.remove(jobId);
     this.mediaWaiters = this.mediaWaiters.filter((id) => id !== jobId);
     this.timelines.delete(jobId);
     this.agenda.remove((e) => e.kind === 'step' && e.id === jobId);
@@ -907,7 +916,7 @@ export class World extends EventEmitter<WorldEvents> {
     let id = job.logHead;
     for (let i = 0; id && i < offset; i++) id = log.next[id - 1];
     while (id && rows.length < limit) {
-      rows.push({ logId: id, time: log.time[id - 1], text: renderLogText(this.logContext, job, steps[log.step[id - 1]]) });
+      rows.push({ logId: id, time: log.time[id - 1] * 1000, text: renderLogText(this.logContext, job, steps[log.step[id - 1]]) });
       id = log.next[id - 1];
     }
     return rows;

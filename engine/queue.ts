@@ -1,0 +1,76 @@
+/**
+ * Jobs waiting to start, in start order: priority (lower first), then JobId.
+ * Removal leaves a hole that is compacted away later, so starting the job at
+ * the head of a queue of thousands costs O(1), not a splice.
+ */
+export class JobQueue {
+  private ids: number[] = [];
+  private prio: number[] = [];
+  private holes = 0;
+  /** index of the first entry that is not a hole */
+  private head = 0;
+  private where = new Map<number, number>();
+
+  get size(): number {
+    return this.where.size;
+  }
+
+  insert(jobId: number, priority: number): void {
+    let i = this.ids.length;
+    // Equal priorities arrive in JobId order, so this scan almost always stops at once.
+    while (i > this.head && (this.ids[i - 1] === 0 || this.prio[i - 1] > priority || (this.prio[i - 1] === priority && this.ids[i - 1] > jobId))) i--;
+    if (i === this.ids.length) {
+      this.ids.push(jobId);
+      this.prio.push(priority);
+      this.where.set(jobId, i);
+      return;
+    }
+    this.ids.splice(i, 0, jobId);
+    this.prio.splice(i, 0, priority);
+    this.reindex(i);
+  }
+
+  has(jobId: number): boolean {
+    return this.where.has(jobId);
+  }
+
+  remove(jobId: number): boolean {
+    const i = this.where.get(jobId);
+    if (i === undefined) return false;
+    this.ids[i] = 0;
+    this.where.delete(jobId);
+    while (this.head < this.ids.length && this.ids[this.head] === 0) this.head++;
+    if (++this.holes > 64 && this.holes > this.ids.length / 2) this.compact();
+    return true;
+  }
+
+  /** JobIds in start order; safe to `remove` while iterating (a compaction leaves the array being walked alone). */
+  *[Symbol.iterator](): IterableIterator<number> {
+    const ids = this.ids;
+    for (let i = this.ids === ids ? this.head : 0; i < ids.length; i++) if (ids[i] !== 0 && this.where.has(ids[i])) yield ids[i];
+  }
+
+  toArray(): number[] {
+    return [...this];
+  }
+
+  private compact(): void {
+    const ids: number[] = [];
+    const prio: number[] = [];
+    for (let i = 0; i < this.ids.length; i++) {
+      if (this.ids[i] !== 0) {
+        ids.push(this.ids[i]);
+        prio.push(this.prio[i]);
+      }
+    }
+    this.ids = ids;
+    this.prio = prio;
+    this.holes = 0;
+    this.head = 0;
+    this.reindex(0);
+  }
+
+  private reindex(from: number): void {
+    for (let i = from; i < this.ids.length; i++) if (this.ids[i] !== 0) this.where.set(this.ids[i], i);
+  }
+}

@@ -53,25 +53,47 @@ export function deriveSeed(seed: number, ...keys: ReadonlyArray<string | number>
   return h;
 }
 
+/** One seeded stream: a xoroshiro128+ generator behind the Rng methods (on the prototype: streams are made per job). */
+class Stream implements Rng {
+  private readonly gen: ReturnType<typeof xoroshiro128plus>;
+
+  constructor(seed: number) {
+    this.gen = xoroshiro128plus(seed);
+  }
+
+  float(): number {
+    return (this.gen.next() >>> 0) / 0x100000000;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor(this.float() * (max - min + 1));
+  }
+
+  between(min: number, max: number): number {
+    return min + this.float() * (max - min);
+  }
+
+  chance(p: number): boolean {
+    return this.float() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.float() * items.length)];
+  }
+
+  weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
+    const keys = Object.keys(weights) as K[];
+    let total = 0;
+    for (const k of keys) total += weights[k];
+    let r = this.float() * total;
+    for (const k of keys) {
+      r -= weights[k];
+      if (r < 0) return k;
+    }
+    return keys[keys.length - 1];
+  }
+}
+
 export function stream(seed: number, ...keys: ReadonlyArray<string | number>): Rng {
-  const gen = xoroshiro128plus(deriveSeed(seed, ...keys));
-  const float = (): number => (gen.next() >>> 0) / 0x100000000;
-  return {
-    float,
-    int: (min, max) => min + Math.floor(float() * (max - min + 1)),
-    between: (min, max) => min + float() * (max - min),
-    chance: (p) => float() < p,
-    pick: (items) => items[Math.floor(float() * items.length)],
-    weighted(weights) {
-      const keys = Object.keys(weights) as Array<keyof typeof weights & string>;
-      let total = 0;
-      for (const k of keys) total += weights[k];
-      let r = float() * total;
-      for (const k of keys) {
-        r -= weights[k];
-        if (r < 0) return k;
-      }
-      return keys[keys.length - 1];
-    },
-  };
+  return new Stream(deriveSeed(seed, ...keys));
 }

@@ -124,6 +124,7 @@ export class World extends EventEmitter<WorldEvents> {
   private timelines!: Map<number, Step[]>;
   private runningByClient!: Map<number, number>;
   private runningByStorage!: Map<number, number>;
+  private runningByPriority!: Map<number, number>;
   private appendable!: Map<number, Set<number>>;
   private profiles!: Map<string, Profile>;
   private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
@@ -169,6 +170,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.timelines = new Map();
     this.runningByClient = new Map();
     this.runningByStorage = new Map();
+    this.runningByPriority = new Map();
     this.appendable = new Map();
     this.lastSuccess = new Map();
     this.profiles = new Map(settings.profiles.map((p) => [p.key, p]));
@@ -271,13 +273,12 @@ export class World extends EventEmitter<WorldEvents> {
 
   /** Recomputes what is derived from the tables (after a snapshot is loaded). */
   rebuildIndexes(): void {
+    const running = [...this.running];
+    this.running.clear();
     this.runningByClient.clear();
     this.runningByStorage.clear();
-    for (const id of this.running) {
-      const job = this.catalog.job(id)!;
-      inc(this.runningByClient, job.clientId, 1);
-      inc(this.runningByStorage, job.storageId, 1);
-    }
+    this.runningByPriority.clear();
+    for (const id of running) this.occupy(this.catalog.job(id)!, 1);
     this.appendable = new Map(this.catalog.pools.map((p) => [p.poolId, new Set<number>()]));
     for (const m of this.catalog.media) if (m && m.volStatus === 'Append') this.appendable.get(m.poolId)?.add(m.mediaId);
     this.lastSuccess.clear();
@@ -444,16 +445,16 @@ export class World extends EventEmitter<WorldEvents> {
    */
   private startQueued(): void {
     const max = this.settings.maxConcurrentJobs;
-    let bestRunning = Infinity;
-    for (const id of this.running) bestRunning = Math.min(bestRunning, this.catalog.job(id)!.priority);
+    let bestRunning = this.bestRunningPriority();
     let fullStorages = 0;
-    const seenFull = new Set<number>();
+    let seenFull: Set<number> | null = null;
     for (const id of this.queue) {
       if (this.running.size >= max) break;
       const job = this.catalog.job(id)!;
       if (job.priority > bestRunning) break;
       const st = this.catalog.storage(job.storageId)!;
       if ((this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
+        seenFull ??= new Set();
         if (!seenFull.has(st.storageId)) {
           seenFull.add(st.storageId);
           if (++fullStorages === this.catalog.storages.length) break;
@@ -478,15 +479,29 @@ export class World extends EventEmitter<WorldEvents> {
     if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return 'c';
     const st = this.catalog.storage(job.storageId);
     if (st && (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) return 's';
-    for (const id of this.running) if (this.catalog.job(id)!.priority < job.priority) return 'p';
+    if (this.bestRunningPriority() < job.priority) return 'p';
     return null;
+  }
+
+  /** Takes (+1) or gives back (-1) a job's Director, client and storage slots. */
+  private occupy(job: JobRecord, by: 1 | -1): void {
+    if (by > 0) this.running.add(job.jobId);
+    else this.running.delete(job.jobId);
+    inc(this.runningByClient, job.clientId, by);
+    inc(this.runningByStorage, job.storageId, by);
+    inc(this.runningByPriority, job.priority, by);
+  }
+
+  /** The best (lowest) priority among running jobs; Infinity when none runs. */
+  private bestRunningPriority(): number {
+    let best = Infinity;
+    for (const [priority, n] of this.runningByPriority) if (n > 0 && priority < best) best = priority;
+    return best;
   }
 
   private startJob(job: JobRecord): void {
     const client = this.catalog.client(job.clientId)!;
-    this.running.add(job.jobId);
-    inc(this.runningByClient, job.clientId, 1);
-    inc(this.runningByStorage, job.storageId, 1);
+    this.occupy(job, 1);
     job.startTime = this.now;
     job.jobTDate = Math.floor(this.now / 1000);
     if (job.type !== 'D') {
@@ -597,11 +612,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.releaseVolumes(job);
     this.catalog.addTotals(job);
     this.setStatus(job, status);
-    if (job.startTime !== null) {
-      this.running.delete(job.jobId);
-      inc(this.runningByClient, job.clientId, -1);
-      inc(this.runningByStorage, job.storageId, -1);
-    }
+    if (job.startTime !== null) this.occupy(job, -1);
     if (job.type === 'B' && status === 'T') this.noteSuccess(job);
     this.emitSafe('job.ended', job);
     if (job.spawned) {

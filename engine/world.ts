@@ -127,6 +127,8 @@ export class World extends EventEmitter<WorldEvents> {
   private runningByPriority!: Map<number, number>;
   private appendable!: Map<number, Set<number>>;
   private profiles!: Map<string, Profile>;
+  /** ClientId → its Backup Job resource (a lookup by name would build a string per spawn) */
+  private backupJobs!: Map<number, JobResource>;
   private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
 
   constructor(settings: WorldSettings, now: number) {
@@ -174,6 +176,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.appendable = new Map();
     this.lastSuccess = new Map();
     this.profiles = new Map(settings.profiles.map((p) => [p.key, p]));
+    this.backupJobs = new Map();
     const c = this.catalog;
     POOLS.forEach((p, i) => c.pools.push({
       poolId: i + 1, name: p.name, numVols: 0, maxVols: 0, useOnce: 0, useCatalog: 1, acceptAnyVolume: 0,
@@ -260,6 +263,7 @@ export class World extends EventEmitter<WorldEvents> {
 
   addJobResource(res: JobResource): void {
     this.jobResources.set(res.name, res);
+    if (res.type === 'B' && !this.backupJobs.has(res.clientId)) this.backupJobs.set(res.clientId, res);
     if (res.schedule) {
       const sched = this.schedules.get(res.schedule);
       for (const run of sched?.runs ?? []) {
@@ -284,6 +288,8 @@ export class World extends EventEmitter<WorldEvents> {
     this.lastSuccess.clear();
     for (const job of this.catalog.jobs) if (job && job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
     this.timelines.clear();
+    this.backupJobs.clear();
+    for (const res of this.jobResources.values()) if (res.type === 'B' && !this.backupJobs.has(res.clientId)) this.backupJobs.set(res.clientId, res);
   }
 
   private noteSuccess(job: JobRecord): void {
@@ -294,6 +300,11 @@ export class World extends EventEmitter<WorldEvents> {
       any: job.jobId,
       anyStart: job.startTime!,
     });
+  }
+
+  /** The Backup Job resource a client's own jobs run as (its first). */
+  private backupResource(clientId: number): JobResource | undefined {
+    return this.backupJobs.get(clientId);
   }
 
   profileOf(client: ClientRecord): Profile {
@@ -331,7 +342,7 @@ export class World extends EventEmitter<WorldEvents> {
     const last = this.lastSuccess.get(clientId);
     let type: JobType = rng.weighted({ B: 0.96, V: 0.02, R: 0.02 });
     if (type !== 'B' && !last) type = 'B';
-    const res = this.jobResources.get(`backup-${client.name}`);
+    const res = this.backupResource(client.clientId);
     if (!res) return;
     if (type === 'B') {
       this.createJob({ res, type: 'B', level: rng.weighted(this.profileOf(client).job_levels), client, key: ['spawn', clientId, n], spawned: true });
@@ -795,7 +806,7 @@ export class World extends EventEmitter<WorldEvents> {
       if (!sources.length) throw new WorldError('conflict', `No Full backup for client "${client.name}" to restore from`);
     }
     if (!client) throw new WorldError('not_found', `Client "${opts.client}" not found`);
-    const res = this.jobResources.get(`backup-${client.name}`) ?? [...this.jobResources.values()][0];
+    const res = this.backupResource(client.clientId) ?? [...this.jobResources.values()][0];
     return this.createJob({
       res: this.restoreResource({ ...res, clientId: client.clientId }), type: 'R', level: 'F', client,
       key: ['job', this.nextJobId], spawned: false, where: opts.where ?? '/tmp/bacula-restores', sourceJobIds: sources,

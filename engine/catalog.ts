@@ -1,3 +1,4 @@
+import { JobStore } from './jobstore.js';
 import type {
   ClientRecord, FileSetRecord, JobRecord, MediaRecord, PoolRecord, StorageRecord, TerminalStatus,
 } from './types.js';
@@ -123,8 +124,8 @@ export class Catalog {
   private mediaNames = new Map<string, number>();
   storages: StorageRecord[] = [];
   filesets: FileSetRecord[] = [];
-  /** jobs[jobId - 1]; a purged job leaves a hole */
-  jobs: Array<JobRecord | undefined> = [];
+  /** the Job table: live jobs as objects, ended ones in columns */
+  readonly store = new JobStore();
   log = new LogTable();
   /** ascending JobIds per ClientId */
   jobsByClient = new Map<number, SortedIds>();
@@ -132,8 +133,17 @@ export class Catalog {
   jobsByStatus = new Map<string, SortedIds>();
   totals: Totals = emptyTotals();
 
+  constructor() {
+    this.store.volumeName = (mediaId) => this.mediaById(mediaId)?.volumeName ?? '';
+  }
+
   job(jobId: number): JobRecord | undefined {
-    return Number.isInteger(jobId) && jobId > 0 ? this.jobs[jobId - 1] : undefined;
+    return this.store.get(jobId);
+  }
+
+  /** Every job in JobId order (ended ones are copies: read, do not change). */
+  allJobs(): IterableIterator<JobRecord> {
+    return this.store.values();
   }
 
   client(clientId: number): ClientRecord | undefined {
@@ -187,7 +197,7 @@ export class Catalog {
 
   /** Adds a job to the tables and the indexes (a finished one from a snapshot counts into the totals). */
   insertJob(job: JobRecord): void {
-    this.jobs[job.jobId - 1] = job;
+    this.store.add(job);
     let byClient = this.jobsByClient.get(job.clientId);
     if (!byClient) this.jobsByClient.set(job.clientId, (byClient = new SortedIds()));
     byClient.add(job.jobId);
@@ -218,7 +228,7 @@ export class Catalog {
       const job = this.job(id);
       if (!job) continue;
       gone.add(id);
-      this.jobs[id - 1] = undefined;
+      this.store.delete(id);
       this.jobsByClient.get(job.clientId)?.delete(id);
       this.jobsByStatus.get(job.jobStatus)?.delete(id);
       const t = this.totals;

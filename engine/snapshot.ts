@@ -1,4 +1,4 @@
-import { Catalog } from './catalog.js';
+import { Catalog, isTerminal } from './catalog.js';
 import { parseRun } from './schedule.js';
 import type { JobRecord } from './types.js';
 import { World, type WorldSettings } from './world.js';
@@ -29,10 +29,18 @@ export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<Snapsh
       jobResources: [...w.jobResources.values()],
       schedules: [...w.schedules.values()].map((s) => ({ name: s.name, runs: s.runs.map((r) => r.text) })),
       scheduledRuns: w.scheduledRuns.map((r) => (r ? { job: r.job, run: r.run.text } : null)),
-      agenda: w.agenda.entries(), agendaSeq: w.agenda.seqCounter, jobCount: c.jobs.length,
+      agenda: w.agenda.entries(), agendaSeq: w.agenda.seqCounter, jobCount: c.store.maxId,
     },
   };
-  for (let i = 0; i < c.jobs.length; i += jobsPerChunk) yield { kind: 'jobs', data: c.jobs.slice(i, i + jobsPerChunk) as JobRecord[] };
+  let chunk: JobRecord[] = [];
+  for (const job of c.allJobs()) {
+    chunk.push(job);
+    if (chunk.length === jobsPerChunk) {
+      yield { kind: 'jobs', data: chunk };
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield { kind: 'jobs', data: chunk };
   const n = c.log.length;
   yield {
     kind: 'log',
@@ -87,7 +95,11 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
     }
   }
   if (!w) throw new Error('snapshot: no world in it');
-  for (const job of jobs) if (job) w.catalog.insertJob(job);
+  for (const job of jobs) {
+    if (!job) continue;
+    w.catalog.insertJob(job);
+    if (isTerminal(job.jobStatus)) w.catalog.store.freeze(job);
+  }
   for (const id of queued) w.queue.insert(id, w.catalog.job(id)!.priority);
   w.rebuildIndexes();
   return w;

@@ -77,10 +77,10 @@ const DAY = 86_400_000;
 
 /** The pools every Director here starts with (label format `Vol-`). */
 const POOLS: ReadonlyArray<Pick<PoolRecord, 'name' | 'volRetention' | 'maxVolBytes'>> = [
-  { name: 'Default', volRetention: 365 * 86400, maxVolBytes: 53_687_091_200 },
-  { name: 'Full', volRetention: 365 * 86400, maxVolBytes: 107_374_182_400 },
-  { name: 'Incremental', volRetention: 30 * 86400, maxVolBytes: 21_474_836_480 },
-  { name: 'Differential', volRetention: 90 * 86400, maxVolBytes: 53_687_091_200 },
+  { name: 'Default', volRetention: 365 * 86400, maxVolBytes: 214_748_364_800 },
+  { name: 'Full', volRetention: 365 * 86400, maxVolBytes: 536_870_912_000 },
+  { name: 'Incremental', volRetention: 30 * 86400, maxVolBytes: 107_374_182_400 },
+  { name: 'Differential', volRetention: 90 * 86400, maxVolBytes: 214_748_364_800 },
 ];
 const LEVEL_POOL: Record<BackupLevel, string> = { F: 'Full', I: 'Incremental', D: 'Differential' };
 const LEVEL_POOL_SOURCE: Record<BackupLevel, string> = {
@@ -286,7 +286,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.appendable = new Map(this.catalog.pools.map((p) => [p.poolId, new Set<number>()]));
     for (const m of this.catalog.media) if (m && m.volStatus === 'Append') this.appendable.get(m.poolId)?.add(m.mediaId);
     this.lastSuccess.clear();
-    for (const job of this.catalog.jobs) if (job && job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
+    for (const job of this.catalog.allJobs()) if (job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
     this.timelines.clear();
     this.backupJobs.clear();
     for (const res of this.jobResources.values()) if (res.type === 'B' && !this.backupJobs.has(res.clientId)) this.backupJobs.set(res.clientId, res);
@@ -552,7 +552,11 @@ export class World extends EventEmitter<WorldEvents> {
       return;
     }
     if (job.step < steps.length) this.agenda.push(steps[job.step].at, 'step', jobId);
-    else if (isTerminal(job.jobStatus)) this.timelines.delete(jobId);
+    else if (isTerminal(job.jobStatus)) {
+      // Ended and fully logged: the job leaves the live objects for the compact columns.
+      this.timelines.delete(jobId);
+      this.catalog.store.freeze(job);
+    }
   }
 
   /** The job's timeline, cached while the job lives. */
@@ -903,9 +907,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   private jobsOnVolume(mediaId: number): number[] {
-    const ids: number[] = [];
-    for (const j of this.catalog.jobs) if (j && j.volumes.some((v) => v.mediaId === mediaId)) ids.push(j.jobId);
-    return ids;
+    return this.catalog.store.jobsOnMedia(mediaId);
   }
 
   // ------------------------------------------------------------- queries

@@ -3,6 +3,7 @@ import { isTerminal } from '../engine/catalog.js';
 import { FAILED_FACTOR, LEVEL_FACTOR } from '../engine/planner.js';
 import { restoreWorld, snapshotChunks } from '../engine/snapshot.js';
 import type { World } from '../engine/world.js';
+import type { JobRecord } from '../engine/types.js';
 import { T0, testProfile, world } from './fixtures/world.js';
 
 const HOUR = 3_600_000;
@@ -11,7 +12,7 @@ const DAY = 24 * HOUR;
 /** Everything a client can observe: job rows and every log line, as text. */
 function fingerprint(w: World): string {
   const rows: string[] = [];
-  for (const j of w.catalog.jobs) {
+  for (const j of w.catalog.allJobs()) {
     if (!j) continue;
     rows.push(JSON.stringify([w.uniqueName(j), j.type, j.level, j.jobStatus, j.schedTime, j.startTime, j.endTime, j.jobFiles, j.jobBytes, j.jobErrors, j.poolId]));
     for (const l of w.jobLog(j.jobId)) rows.push(`${l.logId} ${l.time} ${l.text}`);
@@ -85,7 +86,7 @@ t.test('error rate is the share of terminal backup jobs that fail', async (t) =>
   const rate = (w: World) => {
     let done = 0;
     let failed = 0;
-    for (const j of w.catalog.jobs) {
+    for (const j of w.catalog.allJobs()) {
       if (!j || j.type !== 'B' || !isTerminal(j.jobStatus) || j.jobStatus === 'A') continue;
       done++;
       if (j.jobStatus === 'E' || j.jobStatus === 'f') failed++;
@@ -108,7 +109,7 @@ t.test('levels scale the profile ranges; failed jobs get 0.2-0.8 of that', async
   const p = testProfile();
   const w = world({ jobIntervalMin: 5, jobIntervalMax: 30, maxConcurrentJobs: 1000, storageConcurrentJobs: 1000 }, { clients: 20, errorRate: 0.5, historyDays: 2 });
   const seen = new Set<string>();
-  for (const j of w.catalog.jobs) {
+  for (const j of w.catalog.allJobs()) {
     if (!j || j.type !== 'B' || !isTerminal(j.jobStatus)) continue;
     const f = LEVEL_FACTOR[j.level as 'F' | 'I' | 'D'];
     const failed = j.jobStatus === 'E' || j.jobStatus === 'f';
@@ -215,9 +216,32 @@ t.test('restore, verify and admin jobs', async (t) => {
   t.match(text, /Termination: {12}Restore OK/);
   t.throws(() => w.restore({ jobId: 12345 }), { kind: 'not_found' });
   w.advanceTo(w.now + 2 * DAY);
-  const admin = w.catalog.jobs.find((j) => j?.type === 'D');
+  const admin = [...w.catalog.allJobs()].find((j) => j.type === 'D');
   t.ok(admin, 'the scheduled Admin job ran');
   t.equal(admin!.level, ' ');
   t.match(w.jobLog(admin!.jobId).map((l) => l.text).join(''), /Termination: {12}Admin OK/);
   t.equal(new Date(admin!.schedTime).getUTCHours(), 6, 'at 06:00 as its Schedule says');
+});
+
+t.test('an ended job read back from the compact Job table is the record it ended with', async (t) => {
+  const w = world({ jobIntervalMin: 5, jobIntervalMax: 60 }, { clients: 6, errorRate: 0.5 });
+  const created: JobRecord[] = [];
+  w.on('job.created', (j) => created.push(j));
+  w.updatePool('Full', { maxVolBytes: 3_000_000_000 });
+  const queued = w.run({ job: 'backup-test-server-001', level: 'F', when: w.now + 3_600_000, comment: 'to be canceled' });
+  w.cancel(queued.jobId);
+  const running = w.run({ job: 'backup-test-server-002', level: 'F' });
+  w.advanceTo(w.now + 60_000);
+  w.cancel(running.jobId);
+  w.advanceTo(w.now + 2 * DAY);
+  const ended = [queued, running, ...created].filter((j) => isTerminal(j.jobStatus));
+  t.ok(ended.length > 50, `${ended.length} ended jobs`);
+  const kinds = new Set(ended.map((j) => `${j.type}${j.jobStatus}${j.volumes.length > 1 ? '+' : ''}`));
+  t.ok(kinds.has('BA') && kinds.has('BT') && (kinds.has('BE') || kinds.has('Bf')), `kinds: ${[...kinds].join(' ')}`);
+  for (const job of ended) {
+    const back = w.catalog.job(job.jobId)!;
+    const { step: _a, ...want } = job;
+    const { step: _b, ...got } = back;
+    t.same(got, want, `job ${job.jobId} (${job.type}/${job.jobStatus})`, { diagnostic: false });
+  }
 });

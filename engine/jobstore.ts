@@ -1,0 +1,306 @@
+import type { DaemonMessage, JobLevel, JobPlan, JobRecord, JobStatus, JobType, VolumeUse } from './types.js';
+
+/**
+ * The Job table. A job that still lives (created, waiting, running) is a plain
+ * JobRecord object the engine mutates; once it has ended and written its last
+ * log line it is frozen into typed-array columns, ~150 bytes a job instead of
+ * ~1.2 KB of objects, and `get` builds a fresh record from the columns on
+ * demand. Fields that are rarely set (a comment, a cancel time, a failure
+ * message, extra volumes, a restore's sources) sit in a sparse side table.
+ */
+export class JobStore {
+  private live = new Map<number, JobRecord>();
+  private cap = 0;
+  /** 0 = no such job, 1 = live object, 2 = frozen in the columns */
+  private state = new Uint8Array(0);
+  private nameIx = new Uint32Array(0);
+  private seq = new Uint8Array(0);
+  private type = new Uint8Array(0);
+  private level = new Uint8Array(0);
+  private status = new Uint8Array(0);
+  private clientId = new Int32Array(0);
+  private createdAt = new Float64Array(0);
+  private schedTime = new Float64Array(0);
+  private startTime = new Float64Array(0);
+  private endTime = new Float64Array(0);
+  private volSessionId = new Int32Array(0);
+  private volSessionTime = new Uint32Array(0);
+  private jobFiles = new Uint32Array(0);
+  private jobBytes = new Float64Array(0);
+  private jobErrors = new Int32Array(0);
+  private poolId = new Uint16Array(0);
+  private filesetId = new Uint16Array(0);
+  private storageId = new Uint16Array(0);
+  private priority = new Uint16Array(0);
+  private poolSourceIx = new Uint8Array(0);
+  private flags = new Uint8Array(0);
+  private logHead = new Int32Array(0);
+  private logTail = new Int32Array(0);
+  private logCount = new Int32Array(0);
+  // the plan
+  private outcome = new Uint8Array(0);
+  private planFiles = new Uint32Array(0);
+  private planBytes = new Float64Array(0);
+  private rate = new Float64Array(0);
+  private since = new Float64Array(0);
+  private connectRetry = new Uint16Array(0);
+  private setup = new Uint8Array(0);
+  private upgradedFrom = new Uint8Array(0);
+  // the first (usually only) volume
+  private volMedia = new Int32Array(0);
+  private volSizeBefore = new Float64Array(0);
+  private volBytes = new Float64Array(0);
+  private volJobMediaId = new Int32Array(0);
+  private volFirst = new Int32Array(0);
+  private volLast = new Int32Array(0);
+  /** everything else that is not the default, per JobId */
+  private rare = new Map<number, Rare>();
+  private strings: string[] = [];
+  private stringIx = new Map<string, number>();
+  private top = 0;
+
+  /** Highest JobId ever stored (JobIds are never reused). */
+  get maxId(): number {
+    return this.top;
+  }
+
+  has(jobId: number): boolean {
+    return jobId > 0 && jobId <= this.top && this.state[jobId - 1] !== 0;
+  }
+
+  get(jobId: number): JobRecord | undefined {
+    if (!Number.isInteger(jobId) || jobId <= 0 || jobId > this.top) return undefined;
+    const s = this.state[jobId - 1];
+    if (s === 1) return this.live.get(jobId);
+    return s === 2 ? this.thaw(jobId) : undefined;
+  }
+
+  /** Stores a new (live) job. */
+  add(job: JobRecord): void {
+    this.ensure(job.jobId);
+    this.live.set(job.jobId, job);
+    this.state[job.jobId - 1] = 1;
+    this.top = Math.max(this.top, job.jobId);
+  }
+
+  /** Moves an ended job into the columns; later `get`s return copies. */
+  freeze(job: JobRecord): void {
+    const i = job.jobId - 1;
+    const p = job.plan;
+    this.nameIx[i] = this.intern(job.name);
+    this.seq[i] = job.seq;
+    this.type[i] = job.type.charCodeAt(0);
+    this.level[i] = job.level.charCodeAt(0);
+    this.status[i] = job.jobStatus.charCodeAt(0);
+    this.clientId[i] = job.clientId;
+    this.createdAt[i] = job.createdAt;
+    this.schedTime[i] = job.schedTime;
+    this.startTime[i] = job.startTime ?? NaN;
+    this.endTime[i] = job.endTime ?? NaN;
+    this.volSessionId[i] = job.volSessionId;
+    this.volSessionTime[i] = job.volSessionTime;
+    this.jobFiles[i] = job.jobFiles;
+    this.jobBytes[i] = job.jobBytes;
+    this.jobErrors[i] = job.jobErrors;
+    this.poolId[i] = job.poolId;
+    this.filesetId[i] = job.filesetId;
+    this.storageId[i] = job.storageId;
+    this.priority[i] = job.priority;
+    this.poolSourceIx[i] = this.intern(job.poolSource);
+    this.flags[i] = (job.spawned ? 1 : 0) | (job.hasCache ? 2 : 0) | (job.volumes[0]?.created ? 4 : 0);
+    this.logHead[i] = job.logHead;
+    this.logTail[i] = job.logTail;
+    this.logCount[i] = job.logCount;
+    this.outcome[i] = p.outcome.charCodeAt(0);
+    this.planFiles[i] = p.files;
+    this.planBytes[i] = p.bytes;
+    this.rate[i] = p.rate;
+    this.since[i] = p.since ?? NaN;
+    this.connectRetry[i] = p.connectRetry;
+    this.setup[i] = p.setup;
+    this.upgradedFrom[i] = p.upgradedFrom ? p.upgradedFrom.charCodeAt(0) : 0;
+    const v = job.volumes[0];
+    this.volMedia[i] = v ? v.mediaId : 0;
+    if (v) {
+      this.volSizeBefore[i] = v.sizeBefore;
+      this.volBytes[i] = v.bytes;
+      this.volJobMediaId[i] = v.jobMediaId;
+      this.volFirst[i] = v.firstIndex;
+      this.volLast[i] = v.lastIndex;
+    }
+    const rare: Rare = {};
+    if (job.volumes.length > 1) rare.volumes = job.volumes;
+    if (job.comment !== null) rare.comment = job.comment;
+    if (job.canceledAt !== null) rare.canceledAt = job.canceledAt;
+    if (job.mediaWait) rare.mediaWait = job.mediaWait;
+    if (p.failure) rare.failure = p.failure;
+    if (p.warnings.length) rare.warnings = p.warnings;
+    if (p.sourceJobIds.length) rare.sourceJobIds = p.sourceJobIds;
+    if (p.where) rare.where = p.where;
+    if (job.readBytes !== job.jobBytes) rare.readBytes = job.readBytes;
+    if (job.jobTDate !== tdate(job)) rare.jobTDate = job.jobTDate;
+    for (const k of ZERO_COLUMNS) if (job[k] !== 0) (rare.zero ??= {})[k] = job[k] as number;
+    if (job.priorJob) rare.priorJob = job.priorJob;
+    if (Object.keys(rare).length) this.rare.set(job.jobId, rare);
+    else this.rare.delete(job.jobId);
+    this.live.delete(job.jobId);
+    this.state[i] = 2;
+  }
+
+  delete(jobId: number): void {
+    if (!this.has(jobId)) return;
+    this.live.delete(jobId);
+    this.rare.delete(jobId);
+    this.state[jobId - 1] = 0;
+  }
+
+  /** JobIds of the jobs that wrote or read a volume. */
+  jobsOnMedia(mediaId: number): number[] {
+    const ids: number[] = [];
+    for (let id = 1; id <= this.top; id++) {
+      const s = this.state[id - 1];
+      if (s === 0) continue;
+      const vols = s === 1 ? this.live.get(id)!.volumes : this.rare.get(id)?.volumes;
+      if (vols ? vols.some((v) => v.mediaId === mediaId) : this.volMedia[id - 1] === mediaId) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Every job, in JobId order (frozen ones as fresh copies). */
+  *values(): IterableIterator<JobRecord> {
+    for (let id = 1; id <= this.top; id++) {
+      const job = this.get(id);
+      if (job) yield job;
+    }
+  }
+
+  private thaw(jobId: number): JobRecord {
+    const i = jobId - 1;
+    const rare = this.rare.get(jobId);
+    const start = this.startTime[i];
+    const end = this.endTime[i];
+    const up = this.upgradedFrom[i];
+    const plan: JobPlan = {
+      outcome: String.fromCharCode(this.outcome[i]) as JobPlan['outcome'],
+      files: this.planFiles[i],
+      bytes: this.planBytes[i],
+      rate: this.rate[i],
+      failure: rare?.failure ?? null,
+      warnings: rare?.warnings ?? NONE,
+      connectRetry: this.connectRetry[i],
+      upgradedFrom: up ? (String.fromCharCode(up) as JobPlan['upgradedFrom']) : null,
+      since: Number.isNaN(this.since[i]) ? null : this.since[i],
+      sourceJobIds: rare?.sourceJobIds ?? NONE,
+      where: rare?.where ?? '',
+      setup: this.setup[i],
+    };
+    const volumes: VolumeUse[] = rare?.volumes ?? (this.volMedia[i] ? [{
+      mediaId: this.volMedia[i], volumeName: this.volumeName(this.volMedia[i]), created: (this.flags[i] & 4) === 4, sizeBefore: this.volSizeBefore[i],
+      bytes: this.volBytes[i], jobMediaId: this.volJobMediaId[i], firstIndex: this.volFirst[i], lastIndex: this.volLast[i],
+    }] : []);
+    const job: JobRecord = {
+      jobId,
+      name: this.strings[this.nameIx[i]],
+      seq: this.seq[i],
+      type: String.fromCharCode(this.type[i]) as JobType,
+      level: String.fromCharCode(this.level[i]) as JobLevel,
+      clientId: this.clientId[i],
+      jobStatus: String.fromCharCode(this.status[i]) as JobStatus,
+      waitStatus: null,
+      createdAt: this.createdAt[i],
+      schedTime: this.schedTime[i],
+      startTime: Number.isNaN(start) ? null : start,
+      endTime: Number.isNaN(end) ? null : end,
+      jobTDate: 0,
+      volSessionId: this.volSessionId[i],
+      volSessionTime: this.volSessionTime[i],
+      jobFiles: this.jobFiles[i],
+      jobBytes: this.jobBytes[i],
+      readBytes: rare?.readBytes ?? this.jobBytes[i],
+      jobErrors: this.jobErrors[i],
+      jobMissingFiles: 0,
+      poolId: this.poolId[i],
+      filesetId: this.filesetId[i],
+      priorJobId: 0,
+      priorJob: rare?.priorJob ?? '',
+      purgedFiles: 0,
+      hasBase: 0,
+      hasCache: this.flags[i] & 2 ? 1 : 0,
+      reviewed: 0,
+      comment: rare?.comment ?? null,
+      priority: this.priority[i],
+      storageId: this.storageId[i],
+      poolSource: this.strings[this.poolSourceIx[i]],
+      plan,
+      volumes,
+      mediaWait: rare?.mediaWait ?? null,
+      canceledAt: rare?.canceledAt ?? null,
+      logHead: this.logHead[i],
+      logTail: this.logTail[i],
+      logCount: this.logCount[i],
+      spawned: (this.flags[i] & 1) === 1,
+      step: 0,
+    };
+    job.jobTDate = rare?.jobTDate ?? tdate(job);
+    if (rare?.zero) Object.assign(job, rare.zero);
+    job.step = Number.MAX_SAFE_INTEGER; // a frozen job has played every step
+    return job;
+  }
+
+  /** Volume names come from the Media table; the catalog sets this resolver. */
+  volumeName: (mediaId: number) => string = () => '';
+
+  private intern(s: string): number {
+    let ix = this.stringIx.get(s);
+    if (ix === undefined) {
+      ix = this.strings.length;
+      this.strings.push(s);
+      this.stringIx.set(s, ix);
+    }
+    return ix;
+  }
+
+  private ensure(jobId: number): void {
+    if (jobId <= this.cap) return;
+    const cap = Math.max(1024, Math.ceil(this.cap * 1.5), jobId);
+    const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    for (const key of COLUMNS) (this as unknown as Record<string, typeof this.state>)[key] = grow((this as unknown as Record<string, typeof this.state>)[key]);
+    this.cap = cap;
+  }
+}
+
+interface Rare {
+  volumes?: VolumeUse[];
+  comment?: string;
+  canceledAt?: number;
+  mediaWait?: JobRecord['mediaWait'];
+  failure?: DaemonMessage;
+  warnings?: DaemonMessage[];
+  sourceJobIds?: number[];
+  where?: string;
+  readBytes?: number;
+  jobTDate?: number;
+  priorJob?: string;
+  zero?: Partial<Record<(typeof ZERO_COLUMNS)[number], number>>;
+}
+
+/** Catalog columns that are 0 for nearly every job. */
+const ZERO_COLUMNS = ['jobMissingFiles', 'priorJobId', 'purgedFiles', 'hasBase', 'reviewed'] as const;
+
+const COLUMNS = [
+  'state', 'nameIx', 'seq', 'type', 'level', 'status', 'clientId', 'createdAt', 'schedTime', 'startTime', 'endTime',
+  'volSessionId', 'volSessionTime', 'jobFiles', 'jobBytes', 'jobErrors', 'poolId', 'filesetId', 'storageId', 'priority',
+  'poolSourceIx', 'flags', 'logHead', 'logTail', 'logCount', 'outcome', 'planFiles', 'planBytes', 'rate', 'since',
+  'connectRetry', 'setup', 'upgradedFrom', 'volMedia', 'volSizeBefore', 'volBytes', 'volJobMediaId', 'volFirst', 'volLast',
+] as const;
+
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+/** JobTDate of an ended job: its end (or start, or schedule) in epoch seconds. */
+function tdate(job: JobRecord): number {
+  return Math.floor((job.endTime ?? job.startTime ?? job.schedTime) / 1000);
+}

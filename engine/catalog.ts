@@ -74,40 +74,65 @@ export class LogTable {
   }
 }
 
-/** A list of ids kept in ascending order; inserts near the end are cheap. */
+/**
+ * A list of ids kept in ascending order. Inserts near the end and deletes at
+ * the front (the oldest queued or running job) are O(1): the front is an
+ * offset, compacted away when it is read.
+ */
 export class SortedIds {
-  ids: number[] = [];
+  private items: number[] = [];
+  private start = 0;
 
-  add(id: number): void {
-    const a = this.ids;
-    if (!a.length || a[a.length - 1] < id) {
-      a.push(id);
-      return;
+  /** The ids, ascending (do not change the array). */
+  get ids(): number[] {
+    if (this.start > 0) {
+      this.items = this.items.slice(this.start);
+      this.start = 0;
     }
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    if (a[lo] !== id) a.splice(lo, 0, id);
-  }
-
-  delete(id: number): void {
-    const a = this.ids;
-    let lo = 0;
-    let hi = a.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (a[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    if (a[lo] === id) a.splice(lo, 1);
+    return this.items;
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.items.length - this.start;
+  }
+
+  add(id: number): void {
+    const a = this.items;
+    if (a.length === this.start || a[a.length - 1] < id) {
+      a.push(id);
+      return;
+    }
+    const at = this.search(id);
+    if (a[at] !== id) {
+      if (at === this.start && this.start > 0) a[--this.start] = id;
+      else a.splice(at, 0, id);
+    }
+  }
+
+  delete(id: number): void {
+    const a = this.items;
+    const at = this.search(id);
+    if (a[at] !== id || at >= a.length) return;
+    if (at === this.start) {
+      this.start++;
+      if (this.start === a.length) {
+        this.items = [];
+        this.start = 0;
+      } else if (this.start > 1024 && this.start > a.length / 2) void this.ids;
+    } else a.splice(at, 1);
+  }
+
+  /** Index of the first item >= id. */
+  private search(id: number): number {
+    const a = this.items;
+    let lo = this.start;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (a[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

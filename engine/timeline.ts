@@ -69,9 +69,22 @@ export function timeline(job: JobRecord, seed: number): Step[] {
       }
     }
   }
-  steps.sort((a, b) => a.at - b.at); // stable: equal times keep their order
+  sortByTime(steps);
   if (job.canceledAt !== null) return cutAtCancel(steps, job.canceledAt, job.startTime !== null);
   return steps;
+}
+
+/** Stable insertion sort: steps come nearly in order, and equal times must keep theirs. */
+function sortByTime(steps: Step[]): void {
+  for (let i = 1; i < steps.length; i++) {
+    const s = steps[i];
+    let j = i - 1;
+    while (j >= 0 && steps[j].at > s.at) {
+      steps[j + 1] = steps[j];
+      j--;
+    }
+    steps[j + 1] = s;
+  }
 }
 
 /** The data phase of a running job, or null before it is known. */

@@ -220,7 +220,30 @@ export class Catalog {
     return this.filesets.find((f) => f.filesetId === filesetId);
   }
 
-  /** Adds a job to the tables and the indexes (a finished one from a snapshot counts into the totals). */
+  /** Rebuilds the job indexes and JobTotals from the Job table (after a snapshot is loaded). */
+  reindex(): void {
+    this.jobsByClient.clear();
+    this.jobsByStatus.clear();
+    this.totals = emptyTotals();
+    const t = this.totals;
+    this.store.forEachBrief((jobId, clientId, status, files, bytes, errors) => {
+      let byClient = this.jobsByClient.get(clientId);
+      if (!byClient) this.jobsByClient.set(clientId, (byClient = new SortedIds()));
+      byClient.add(jobId);
+      let byStatus = this.jobsByStatus.get(status);
+      if (!byStatus) this.jobsByStatus.set(status, (byStatus = new SortedIds()));
+      byStatus.add(jobId);
+      t.jobs++;
+      t.byStatus[status] = (t.byStatus[status] ?? 0) + 1;
+      if (isTerminal(status)) {
+        t.files += files;
+        t.bytes += bytes;
+        t.joberrors += errors;
+      }
+    });
+  }
+
+  /** Adds a new job to the tables and the indexes. */
   insertJob(job: JobRecord): void {
     this.store.add(job);
     let byClient = this.jobsByClient.get(job.clientId);
@@ -228,7 +251,6 @@ export class Catalog {
     byClient.add(job.jobId);
     this.indexStatus(job, null);
     this.totals.jobs++;
-    if (isTerminal(job.jobStatus)) this.addTotals(job);
   }
 
   /** Records a JobStatus change in the status index and the totals. */

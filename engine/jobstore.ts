@@ -154,6 +154,56 @@ export class JobStore {
     this.state[jobId - 1] = 0;
   }
 
+  /** Calls `fn` for every job with the fields the catalog indexes need, without building records. */
+  forEachBrief(fn: (jobId: number, clientId: number, status: string, files: number, bytes: number, errors: number) => void): void {
+    for (let id = 1; id <= this.top; id++) {
+      const s = this.state[id - 1];
+      if (s === 1) {
+        const j = this.live.get(id)!;
+        fn(id, j.clientId, j.jobStatus, j.jobFiles, j.jobBytes, j.jobErrors);
+      } else if (s === 2) {
+        const i = id - 1;
+        fn(id, this.clientId[i], String.fromCharCode(this.status[i]), this.jobFiles[i], this.jobBytes[i], this.jobErrors[i]);
+      }
+    }
+  }
+
+  /** The table as data for a snapshot: each column, the side table and the live jobs. */
+  *dump(): Generator<JobStoreDump> {
+    yield { part: 'head', top: this.top, strings: this.strings };
+    for (const name of COLUMNS) {
+      const a = (this as unknown as Record<string, Uint8Array>)[name].subarray(0, this.top);
+      yield { part: 'column', name, data: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
+    }
+    yield { part: 'rare', entries: [...this.rare] };
+    yield { part: 'live', jobs: [...this.live.values()] };
+  }
+
+  /** Loads what `dump` produced (into an empty store). */
+  load(part: JobStoreDump): void {
+    switch (part.part) {
+      case 'head':
+        this.strings = part.strings;
+        this.stringIx = new Map(part.strings.map((s, i) => [s, i]));
+        this.top = part.top;
+        this.ensure(part.top);
+        break;
+      case 'column': {
+        if (!(COLUMNS as readonly string[]).includes(part.name)) throw new Error(`unknown Job column "${part.name}"`);
+        const col = (this as unknown as Record<string, Uint8Array>)[part.name];
+        const bytes = Buffer.from(part.data, 'base64');
+        new Uint8Array(col.buffer, col.byteOffset, col.byteLength).set(bytes.subarray(0, Math.min(bytes.length, col.byteLength)));
+        break;
+      }
+      case 'rare':
+        this.rare = new Map(part.entries);
+        break;
+      case 'live':
+        for (const job of part.jobs) this.live.set(job.jobId, job);
+        break;
+    }
+  }
+
   /** JobIds of the jobs that wrote or read a volume. */
   jobsOnMedia(mediaId: number): number[] {
     const ids: number[] = [];
@@ -272,6 +322,12 @@ export class JobStore {
     this.cap = cap;
   }
 }
+
+export type JobStoreDump =
+  | { part: 'head'; top: number; strings: string[] }
+  | { part: 'column'; name: string; data: string }
+  | { part: 'rare'; entries: Array<[number, Rare]> }
+  | { part: 'live'; jobs: JobRecord[] };
 
 interface Rare {
   volumes?: VolumeUse[];

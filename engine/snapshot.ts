@@ -1,23 +1,24 @@
-import { Catalog, isTerminal } from './catalog.js';
+import { Catalog } from './catalog.js';
+import type { JobStoreDump } from './jobstore.js';
 import { parseRun } from './schedule.js';
-import type { JobRecord } from './types.js';
 import { World, type WorldSettings } from './world.js';
 
 /** The format marker of saved worlds; bump `version` when the shape changes. */
-export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 2 } as const;
+export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 3 } as const;
 
 /**
  * A world as plain data, in chunks so a large catalog is never one giant
- * string: `meta` first, then any number of `jobs` chunks, then the log columns.
+ * string: `meta` first, then the Job table (its columns, side table and live
+ * jobs), then the Log columns.
  */
 export type SnapshotChunk =
   | { kind: 'meta'; data: Record<string, unknown> }
-  | { kind: 'jobs'; data: JobRecord[] }
+  | { kind: 'jobs'; data: JobStoreDump }
   | { kind: 'log'; data: { jobId: string; step: string; time: string; next: string } };
 
 const b64 = (a: Int32Array | Uint16Array | Uint32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<SnapshotChunk> {
+export function* snapshotChunks(w: World): Generator<SnapshotChunk> {
   const c = w.catalog;
   yield {
     kind: 'meta',
@@ -29,18 +30,10 @@ export function* snapshotChunks(w: World, jobsPerChunk = 5000): Generator<Snapsh
       jobResources: [...w.jobResources.values()],
       schedules: [...w.schedules.values()].map((s) => ({ name: s.name, runs: s.runs.map((r) => r.text) })),
       scheduledRuns: w.scheduledRuns.map((r) => (r ? { job: r.job, run: r.run.text } : null)),
-      agenda: w.agenda.entries(), agendaSeq: w.agenda.seqCounter, jobCount: c.store.maxId,
+      agenda: w.agenda.entries(), agendaSeq: w.agenda.seqCounter,
     },
   };
-  let chunk: JobRecord[] = [];
-  for (const job of c.allJobs()) {
-    chunk.push(job);
-    if (chunk.length === jobsPerChunk) {
-      yield { kind: 'jobs', data: chunk };
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield { kind: 'jobs', data: chunk };
+  for (const part of c.store.dump()) yield { kind: 'jobs', data: part };
   const n = c.log.length;
   yield {
     kind: 'log',
@@ -58,7 +51,6 @@ const fromB64 = <T>(s: string, C: { new (b: ArrayBuffer): T }, bytes: number): T
 /** Rebuilds a world from the chunks `snapshotChunks` produced. */
 export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
   let w: World | null = null;
-  let jobs: Array<JobRecord | undefined> = [];
   let queued: number[] = [];
   for (const chunk of chunks) {
     if (chunk.kind === 'meta') {
@@ -80,11 +72,10 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       w.schedules = new Map((m.schedules as Array<{ name: string; runs: string[] }>).map((s) => [s.name, { name: s.name, runs: s.runs.map(parseRun) }]));
       w.scheduledRuns = (m.scheduledRuns as Array<{ job: string; run: string } | null>).map((r) => (r ? { job: r.job, run: parseRun(r.run) } : null));
       w.agenda.restore(m.agenda, m.agendaSeq);
-      jobs = new Array(m.jobCount);
       queued = m.queue;
     } else if (chunk.kind === 'jobs') {
       if (!w) throw new Error('snapshot: jobs before meta');
-      for (const j of chunk.data) if (j) jobs[j.jobId - 1] = j;
+      w.catalog.store.load(chunk.data);
     } else {
       if (!w) throw new Error('snapshot: log before meta');
       const d = chunk.data;
@@ -95,11 +86,7 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
     }
   }
   if (!w) throw new Error('snapshot: no world in it');
-  for (const job of jobs) {
-    if (!job) continue;
-    w.catalog.insertJob(job);
-    if (isTerminal(job.jobStatus)) w.catalog.store.freeze(job);
-  }
+  w.catalog.reindex();
   for (const id of queued) w.queue.insert(id, w.catalog.job(id)!.priority);
   w.rebuildIndexes();
   return w;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
@@ -59,27 +59,26 @@ export class Store {
     const records: JournalRecord[] = [];
     let lastSeq = snapSeq;
     if (existsSync(this.journalPath)) {
-      const text = readFileSync(this.journalPath, 'utf8');
-      const lines = text.split('\n');
-      const complete = text.endsWith('\n');
-      if (lines[lines.length - 1] === '') lines.pop();
-      if (!lines.length) throw new DataError(`${this.journalPath} is empty: not a bacula-mock journal`);
-      let header: unknown;
-      try {
-        header = JSON.parse(lines[0]);
-      } catch {
-        header = null;
-      }
-      const h = header as Record<string, unknown> | null;
-      if (!h || h.format !== JOURNAL_FORMAT.format) throw new DataError(`${this.journalPath}:1: not a bacula-mock journal (foreign or corrupt file); move it away to start a new world`);
-      if (h.version !== JOURNAL_FORMAT.version) throw new DataError(`${this.journalPath}:1: journal version ${String(h.version)} is not supported (expected ${JOURNAL_FORMAT.version})`);
-      let goodBytes = Buffer.byteLength(lines[0]) + 1;
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i];
-        const space = line.indexOf(' ');
-        const json = line.slice(space + 1);
+      let lineNo = 0;
+      let goodBytes = 0;
+      for (const line of readLines(this.journalPath)) {
+        lineNo++;
+        if (lineNo === 1) {
+          let h: Record<string, unknown> | null = null;
+          try {
+            h = JSON.parse(line.text) as Record<string, unknown>;
+          } catch {
+            h = null;
+          }
+          if (!h || h.format !== JOURNAL_FORMAT.format) throw new DataError(`${this.journalPath}:1: not a bacula-mock journal (foreign or corrupt file); move it away to start a new world`);
+          if (h.version !== JOURNAL_FORMAT.version) throw new DataError(`${this.journalPath}:1: journal version ${String(h.version)} is not supported (expected ${JOURNAL_FORMAT.version})`);
+          goodBytes = line.bytes;
+          continue;
+        }
+        const space = line.text.indexOf(' ');
+        const json = line.text.slice(space + 1);
         let rec: JournalRecord | null = null;
-        if (space === 12 && digest(json) === line.slice(0, 12)) {
+        if (space === 12 && digest(json) === line.text.slice(0, 12)) {
           try {
             rec = JSON.parse(json) as JournalRecord;
           } catch {
@@ -87,17 +86,17 @@ export class Store {
           }
         }
         if (!rec) {
-          if (i === lines.length - 1 && !complete) {
-            warnings.push(`${this.journalPath}:${i + 1}: dropped a half-written last record (the process stopped before it was acknowledged)`);
+          if (!line.complete) {
+            warnings.push(`${this.journalPath}:${lineNo}: dropped a half-written last record (the process stopped before it was acknowledged)`);
             const fd = openSync(this.journalPath, 'r+');
             ftruncateSync(fd, goodBytes);
             fsyncSync(fd);
             closeSync(fd);
             break;
           }
-          throw new DataError(`${this.journalPath}:${i + 1}: corrupt record (checksum mismatch); refusing to start over the saved world`);
+          throw new DataError(`${this.journalPath}:${lineNo}: corrupt record (checksum mismatch); refusing to start over the saved world`);
         }
-        goodBytes += Buffer.byteLength(line) + 1;
+        goodBytes += line.bytes;
         if (rec.seq > snapSeq) records.push(rec);
         lastSeq = Math.max(lastSeq, rec.seq);
       }
@@ -182,29 +181,65 @@ export class Store {
   }
 
   private readSnapshot(): { world: World; clock: ClockState; seq: number } {
-    const text = readFileSync(this.snapshotPath, 'utf8');
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    let header: Record<string, unknown> | null = null;
-    try {
-      header = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    } catch {
-      header = null;
-    }
-    if (!header || header.format !== SNAPSHOT_FORMAT.format) throw new DataError(`${this.snapshotPath}: not a bacula-mock world snapshot (foreign or corrupt file); move it away to start a new world`);
-    if (header.version !== SNAPSHOT_FORMAT.version) throw new DataError(`${this.snapshotPath}: snapshot version ${String(header.version)} is not supported`);
-    let trailer: Record<string, unknown> | null = null;
-    try {
-      trailer = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-    } catch {
-      trailer = null;
-    }
+    const bad = (why: string): DataError => new DataError(`${this.snapshotPath}: ${why}; refusing to start over the saved world (move it away to start a new one)`);
     const hash = createHash('sha256');
-    for (let i = 0; i < lines.length - 1; i++) hash.update(lines[i] + '\n');
-    if (!trailer || trailer.end !== true || trailer.lines !== lines.length - 1 || trailer.sha256 !== hash.digest('hex')) {
-      throw new DataError(`${this.snapshotPath}: truncated or corrupt (checksum mismatch); refusing to start over the saved world`);
+    let header: Record<string, unknown> | null = null;
+    let trailer: Record<string, unknown> | null = null;
+    let count = 0;
+    const chunks: SnapshotChunk[] = [];
+    for (const line of readLines(this.snapshotPath)) {
+      if (trailer) throw bad('data after the end marker');
+      let obj: Record<string, unknown>;
+      try {
+        obj = JSON.parse(line.text) as Record<string, unknown>;
+      } catch {
+        if (!header) throw bad('not a bacula-mock world snapshot (foreign or corrupt file)');
+        throw bad(`line ${count + 1} is not JSON (truncated or corrupt)`);
+      }
+      if (!header) {
+        if (obj.format !== SNAPSHOT_FORMAT.format) throw bad('not a bacula-mock world snapshot (foreign or corrupt file)');
+        if (obj.version !== SNAPSHOT_FORMAT.version) throw bad(`snapshot version ${String(obj.version)} is not supported (expected ${SNAPSHOT_FORMAT.version})`);
+        header = obj;
+      } else if (obj.end === true) {
+        trailer = obj;
+        continue;
+      } else chunks.push(obj as unknown as SnapshotChunk);
+      hash.update(line.text + '\n');
+      count++;
     }
-    const chunks = lines.slice(1, -1).map((l) => JSON.parse(l) as SnapshotChunk);
+    if (!header) throw bad('empty: not a bacula-mock world snapshot');
+    if (!trailer || trailer.lines !== count || trailer.sha256 !== hash.digest('hex')) throw bad('truncated or corrupt (checksum mismatch)');
     return { world: restoreWorld(chunks), clock: header.clock as ClockState, seq: header.seq as number };
+  }
+}
+
+/**
+ * The lines of a file, read in blocks so files larger than the biggest string
+ * V8 allows can be read; `complete` is false for a last line with no newline.
+ */
+export function* readLines(path: string, blockSize = 4 * 1024 * 1024): Generator<{ text: string; bytes: number; complete: boolean }> {
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.allocUnsafe(blockSize);
+    let parts: Buffer[] = [];
+    for (;;) {
+      const n = readSync(fd, block, 0, block.length, null);
+      if (n === 0) break;
+      let from = 0;
+      for (let nl = block.indexOf(10, from); nl !== -1 && nl < n; nl = block.indexOf(10, from)) {
+        parts.push(Buffer.from(block.subarray(from, nl)));
+        const buf = Buffer.concat(parts);
+        parts = [];
+        yield { text: buf.toString('utf8'), bytes: buf.length + 1, complete: true };
+        from = nl + 1;
+      }
+      if (from < n) parts.push(Buffer.from(block.subarray(from, n)));
+    }
+    if (parts.length) {
+      const buf = Buffer.concat(parts);
+      yield { text: buf.toString('utf8'), bytes: buf.length, complete: false };
+    }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -195,7 +195,7 @@ t.test('a pool at its volume limit makes a job wait for media until a volume is 
 t.test('a snapshot restores the same world, which then goes on identically', async (t) => {
   const a = world({}, { clients: 5, historyDays: 2 });
   a.run({ job: 'backup-test-server-002', level: 'F' });
-  const b = restoreWorld(JSON.parse(JSON.stringify([...snapshotChunks(a, 7)])));
+  const b = restoreWorld(JSON.parse(JSON.stringify([...snapshotChunks(a)])));
   t.equal(fingerprint(b), fingerprint(a));
   a.advanceTo(a.now + DAY);
   b.advanceTo(b.now + DAY);

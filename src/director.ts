@@ -30,6 +30,7 @@ export class LiveDirector {
   readonly world: World;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private lastTick = 0;
 
   private constructor(
     private readonly cfg: Config,
@@ -92,10 +93,12 @@ export class LiveDirector {
     return result;
   }
 
-  /** Records how far virtual time got (housekeeping; not fsynced). */
+  /** Records how far virtual time got, when it moved (housekeeping; not fsynced). */
   tick(): void {
     if (this.closed) return;
     this.sync();
+    if (this.world.now === this.lastTick) return;
+    this.lastTick = this.world.now;
     this.store.append({ op: 'tick' }, this.world.now, false);
   }
 

@@ -17,56 +17,77 @@ export interface AgendaEntry {
   id: number;
 }
 
+const KINDS: readonly EventKind[] = ['spawn', 'step', 'schedule'];
+const KIND_CODE: Record<EventKind, number> = { spawn: 0, step: 1, schedule: 2 };
+
 /**
  * A binary min-heap of timed events keyed by (virtual time, insertion order).
  * Each live entity keeps at most one entry, so the heap stays as small as the
  * number of clients plus running jobs, whatever the catalog size.
+ *
+ * The heap lives in parallel typed arrays rather than one object per entry:
+ * millions of events pass through it while a history is backfilled, and
+ * comparing plain numbers in contiguous memory is several times cheaper than
+ * chasing (and collecting) entry objects.
  */
 export class Agenda {
-  private heap: AgendaEntry[] = [];
+  private at = new Float64Array(1024);
+  private seq = new Float64Array(1024);
+  private kind = new Uint8Array(1024);
+  private id = new Int32Array(1024);
+  private n = 0;
   private nextSeq = 0;
+  /** Reused by pop(): the entry just removed. */
+  private readonly popped: AgendaEntry = { at: 0, seq: 0, kind: 'spawn', id: 0 };
 
   get size(): number {
-    return this.heap.length;
+    return this.n;
   }
 
   /** Virtual time of the earliest entry, or Infinity when empty. */
   peekTime(): number {
-    return this.heap.length ? this.heap[0].at : Infinity;
+    return this.n ? this.at[0] : Infinity;
   }
 
   push(at: number, kind: EventKind, id: number): void {
-    this.insert({ at, seq: this.nextSeq++, kind, id });
+    this.insert(at, this.nextSeq++, KIND_CODE[kind], id);
   }
 
-  pop(): AgendaEntry | undefined {
-    const heap = this.heap;
-    if (!heap.length) return undefined;
-    const top = heap[0];
-    const last = heap.pop()!;
-    if (heap.length) {
-      heap[0] = last;
-      this.siftDown(0);
-    }
-    return top;
+  /**
+   * Removes the earliest entry and returns it. The returned object is reused
+   * by the next call: read its fields before popping again.
+   */
+  pop(): Readonly<AgendaEntry> | undefined {
+    if (!this.n) return undefined;
+    const p = this.popped;
+    p.at = this.at[0];
+    p.seq = this.seq[0];
+    p.kind = KINDS[this.kind[0]];
+    p.id = this.id[0];
+    const last = --this.n;
+    if (last > 0) this.siftDown(this.at[last], this.seq[last], this.kind[last], this.id[last]);
+    return p;
   }
 
-  /** Removes every entry matching the predicate (rare: deleting a client). */
+  /** Removes every entry matching the predicate (rare: cancelling a job). */
   remove(match: (e: AgendaEntry) => boolean): void {
-    const kept = this.heap.filter((e) => !match(e));
-    if (kept.length === this.heap.length) return;
-    this.heap = [];
-    for (const e of kept) this.insert(e);
+    const kept = this.entries().filter((e) => !match(e));
+    if (kept.length === this.n) return;
+    this.n = 0;
+    for (const e of kept) this.insert(e.at, e.seq, KIND_CODE[e.kind], e.id);
   }
 
-  entries(): readonly AgendaEntry[] {
-    return this.heap;
+  /** Every entry, in heap order (for snapshots). */
+  entries(): AgendaEntry[] {
+    const out: AgendaEntry[] = [];
+    for (let i = 0; i < this.n; i++) out.push({ at: this.at[i], seq: this.seq[i], kind: KINDS[this.kind[i]], id: this.id[i] });
+    return out;
   }
 
   /** Rebuilds from a snapshot; keeps the recorded sequence numbers. */
   restore(entries: readonly AgendaEntry[], nextSeq: number): void {
-    this.heap = [];
-    for (const e of entries) this.insert({ ...e });
+    this.n = 0;
+    for (const e of entries) this.insert(e.at, e.seq, KIND_CODE[e.kind], e.id);
     this.nextSeq = nextSeq;
   }
 
@@ -74,35 +95,41 @@ export class Agenda {
     return this.nextSeq;
   }
 
-  private insert(entry: AgendaEntry): void {
-    const heap = this.heap;
-    heap.push(entry);
-    let i = heap.length - 1;
+  private insert(at: number, seq: number, kind: number, id: number): void {
+    if (this.n === this.at.length) this.grow();
+    const A = this.at, S = this.seq, K = this.kind, I = this.id;
+    let i = this.n++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(entry, heap[parent])) break;
-      heap[i] = heap[parent];
+      if (A[parent] < at || (A[parent] === at && S[parent] < seq)) break;
+      A[i] = A[parent]; S[i] = S[parent]; K[i] = K[parent]; I[i] = I[parent];
       i = parent;
     }
-    heap[i] = entry;
+    A[i] = at; S[i] = seq; K[i] = kind; I[i] = id;
   }
 
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    const n = heap.length;
-    const item = heap[i];
+  /** Places the given entry, taken from the end, starting at the root. */
+  private siftDown(at: number, seq: number, kind: number, id: number): void {
+    const A = this.at, S = this.seq, K = this.kind, I = this.id;
+    const n = this.n;
+    let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= n) break;
-      if (child + 1 < n && before(heap[child + 1], heap[child])) child++;
-      if (!before(heap[child], item)) break;
-      heap[i] = heap[child];
-      i = child;
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (A[r] < A[c] || (A[r] === A[c] && S[r] < S[c]))) c = r;
+      if (at < A[c] || (at === A[c] && seq < S[c])) break;
+      A[i] = A[c]; S[i] = S[c]; K[i] = K[c]; I[i] = I[c];
+      i = c;
     }
-    heap[i] = item;
+    A[i] = at; S[i] = seq; K[i] = kind; I[i] = id;
   }
-}
 
-function before(a: AgendaEntry, b: AgendaEntry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+  private grow(): void {
+    const size = this.at.length * 2;
+    const at = new Float64Array(size); at.set(this.at); this.at = at;
+    const seq = new Float64Array(size); seq.set(this.seq); this.seq = seq;
+    const kind = new Uint8Array(size); kind.set(this.kind); this.kind = kind;
+    const id = new Int32Array(size); id.set(this.id); this.id = id;
+  }
 }

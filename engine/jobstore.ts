@@ -75,6 +75,18 @@ export class JobStore {
     return s === 2 ? this.thaw(jobId) : undefined;
   }
 
+  /** A job's Type, Level and JobStatus letters without building its whole record. */
+  letters(jobId: number): { type: string; level: string; status: string } | undefined {
+    const s = this.has(jobId) ? this.state[jobId - 1] : 0;
+    if (s === 1) {
+      const j = this.live.get(jobId)!;
+      return { type: j.type, level: j.level, status: j.jobStatus };
+    }
+    if (s !== 2) return undefined;
+    const i = jobId - 1;
+    return { type: String.fromCharCode(this.type[i]), level: String.fromCharCode(this.level[i]), status: String.fromCharCode(this.status[i]) };
+  }
+
   /** Stores a new (live) job. */
   add(job: JobRecord): void {
     this.ensure(job.jobId);

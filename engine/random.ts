@@ -15,7 +15,7 @@ export interface Rng {
   /** True with probability p. */
   chance(p: number): boolean;
   pick<T>(items: readonly T[]): T;
-  /** Picks a key of `weights` with probability proportional to its weight. */
+  /** Picks a key of `weights` with probability proportional to its weight (a weights object must not change once used). */
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K;
 }
 
@@ -43,6 +43,10 @@ function hashString(s: string): number {
 
 /** Derives a 32-bit seed from the world seed and any number of keys. */
 export function deriveSeed(seed: number, ...keys: ReadonlyArray<string | number>): number {
+  return seedOf(seed, keys);
+}
+
+function seedOf(seed: number, keys: ReadonlyArray<string | number>): number {
   let h = mix32(0x9e3779b9, seed | 0);
   for (const key of keys) {
     const v = typeof key === 'number' ? key : hashString(key);
@@ -51,6 +55,14 @@ export function deriveSeed(seed: number, ...keys: ReadonlyArray<string | number>
     if (typeof key === 'number' && key > 0xffffffff) h = mix32(h, Math.floor(key / 0x100000000) | 0);
   }
   return h;
+}
+
+/** Weights objects are few and long-lived (profiles, constants): their keys and total are worked out once. */
+const WEIGHT_TABLES = new WeakMap<object, { keys: string[]; total: number }>();
+
+function weightTable(weights: Readonly<Record<string, number>>): { keys: string[]; total: number } {
+  const keys = Object.keys(weights);
+  return { keys, total: keys.reduce((n, k) => n + weights[k], 0) };
 }
 
 /** One seeded stream: a xoroshiro128+ generator behind the Rng methods (on the prototype: streams are made per job). */
@@ -82,10 +94,10 @@ class Stream implements Rng {
   }
 
   weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const keys = Object.keys(weights) as K[];
-    let total = 0;
-    for (const k of keys) total += weights[k];
-    let r = this.float() * total;
+    let table = WEIGHT_TABLES.get(weights);
+    if (!table) WEIGHT_TABLES.set(weights, (table = weightTable(weights)));
+    const keys = table.keys as K[];
+    let r = this.float() * table.total;
     for (const k of keys) {
       r -= weights[k];
       if (r < 0) return k;
@@ -95,5 +107,5 @@ class Stream implements Rng {
 }
 
 export function stream(seed: number, ...keys: ReadonlyArray<string | number>): Rng {
-  return new Stream(deriveSeed(seed, ...keys));
+  return new Stream(seedOf(seed, keys));
 }

@@ -71,6 +71,8 @@ export interface RunOptions {
 }
 
 const MINUTE = 60_000;
+/** What a client's own jobs are: mostly backups, now and then a verify or a restore. */
+const SPAWN_TYPES: Readonly<Record<'B' | 'V' | 'R', number>> = { B: 0.96, V: 0.02, R: 0.02 };
 /** A job spreads over at most this many volumes, whatever the pool's Maximum Volume Bytes. */
 const MAX_VOLUMES_PER_JOB = 100;
 const DAY = 86_400_000;
@@ -340,7 +342,7 @@ export class World extends EventEmitter<WorldEvents> {
     const rng = stream(this.seed, 'spawn', clientId, client.spawns);
     const n = client.spawns++;
     const last = this.lastSuccess.get(clientId);
-    let type: JobType = rng.weighted({ B: 0.96, V: 0.02, R: 0.02 });
+    let type: JobType = rng.weighted(SPAWN_TYPES);
     if (type !== 'B' && !last) type = 'B';
     const res = this.backupResource(client.clientId);
     if (!res) return;
@@ -435,9 +437,9 @@ export class World extends EventEmitter<WorldEvents> {
     const ids = this.catalog.jobsByClient.get(clientId)?.ids ?? [];
     const chain: number[] = [];
     for (let i = ids.length - 1; i >= 0; i--) {
-      const j = this.catalog.job(ids[i]);
-      if (!j || j.type !== 'B' || j.jobStatus !== 'T') continue;
-      chain.unshift(j.jobId);
+      const j = this.catalog.store.letters(ids[i]);
+      if (!j || j.type !== 'B' || j.status !== 'T') continue;
+      chain.unshift(ids[i]);
       if (type === 'V' || j.level === 'F') break;
     }
     return chain;

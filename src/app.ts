@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { LiveDirector } from './director.js';
 import { ApiError, ERRORS, toApiError } from './errors.js';
 import { mockRoutes } from './routes/mock.js';
+import { GUARDED_ROUTES, OPEN_ROUTES } from './routes/index.js';
 
 export interface AppDeps {
   config: Config;
@@ -57,17 +58,19 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   });
 
   const mock = mockRoutes(director, startedReal, realNow);
-  for (const r of [open, mock.open]) app.use(r.routes());
+  const openAreas = [open, mock.open, ...OPEN_ROUTES.map((area) => area({ config, director }))];
+  for (const r of openAreas) app.use(r.routes());
 
   const guard = requireAuth(creds, tokens);
+  const areas = [mock.guarded, ...GUARDED_ROUTES.map((area) => area({ config, director }))];
   const guarded = new Router();
   guarded.use(guard);
-  guarded.use(mock.guarded.routes());
+  for (const area of areas) guarded.use(area.routes());
   app.use(guarded.routes());
 
   // Anything else: a known path with another method is 405; unknown paths still
   // need valid credentials to learn they do not exist.
-  const routers = [open, mock.open, mock.guarded];
+  const routers = [...openAreas, ...areas];
   app.use(async (ctx, next) => {
     const allowed = routers.flatMap((r) => r.match(ctx.path, ctx.method).path.flatMap((l) => l.methods));
     if (allowed.length) throw new ApiError('method_not_allowed', `Method ${ctx.method} not allowed on ${ctx.path} (allowed: ${[...new Set(allowed)].join(', ')})`, { Allow: [...new Set(allowed)].join(', ') });

@@ -75,16 +75,39 @@ export class JobStore {
     return s === 2 ? this.thaw(jobId) : undefined;
   }
 
-  /** A job's Type, Level and JobStatus letters without building its whole record. */
-  letters(jobId: number): { type: string; level: string; status: string } | undefined {
+  /**
+   * The few columns that searches test and sum (type, level, status, client,
+   * name, start time, files, bytes, errors), read without building the whole record: a filtered page of a
+   * million-job catalog must not thaw every job it looks at. Returns false when
+   * there is no such job; `out` is filled otherwise (reuse one object).
+   */
+  facts(jobId: number, out: JobFacts): boolean {
     const s = this.has(jobId) ? this.state[jobId - 1] : 0;
     if (s === 1) {
       const j = this.live.get(jobId)!;
-      return { type: j.type, level: j.level, status: j.jobStatus };
+      out.type = j.type;
+      out.level = j.level;
+      out.status = j.jobStatus;
+      out.clientId = j.clientId;
+      out.name = j.name;
+      out.startTime = j.startTime;
+      out.files = j.jobFiles;
+      out.bytes = j.jobBytes;
+      out.errors = j.jobErrors;
+      return true;
     }
-    if (s !== 2) return undefined;
+    if (s !== 2) return false;
     const i = jobId - 1;
-    return { type: String.fromCharCode(this.type[i]), level: String.fromCharCode(this.level[i]), status: String.fromCharCode(this.status[i]) };
+    out.type = String.fromCharCode(this.type[i]);
+    out.level = String.fromCharCode(this.level[i]);
+    out.status = String.fromCharCode(this.status[i]);
+    out.clientId = this.clientId[i];
+    out.name = this.strings[this.nameIx[i]];
+    out.startTime = Number.isNaN(this.startTime[i]) ? null : this.startTime[i];
+    out.files = this.jobFiles[i];
+    out.bytes = this.jobBytes[i];
+    out.errors = this.jobErrors[i];
+    return true;
   }
 
   /** Stores a new (live) job. */
@@ -333,6 +356,23 @@ export class JobStore {
     for (const key of COLUMNS) (this as unknown as Record<string, typeof this.state>)[key] = grow((this as unknown as Record<string, typeof this.state>)[key]);
     this.cap = cap;
   }
+}
+
+/** What `JobStore.facts` reads. */
+export interface JobFacts {
+  type: string;
+  level: string;
+  status: string;
+  clientId: number;
+  name: string;
+  startTime: number | null;
+  files: number;
+  bytes: number;
+  errors: number;
+}
+
+export function emptyFacts(): JobFacts {
+  return { type: '', level: '', status: '', clientId: 0, name: '', startTime: null, files: 0, bytes: 0, errors: 0 };
 }
 
 export type JobStoreDump =

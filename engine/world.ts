@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
+import { emptyFacts } from './jobstore.js';
 import { Catalog, isTerminal } from './catalog.js';
 import { JobQueue } from './queue.js';
 import { ZoneClock } from './format.js';
@@ -381,6 +382,8 @@ export class World extends EventEmitter<WorldEvents> {
     res: JobResource; type: JobType; level: JobLevel; client: ClientRecord; key: Array<string | number>;
     spawned: boolean; priority?: number; pool?: string; storage?: string; when?: number; where?: string;
     comment?: string; filesetId?: number; sourceJobIds?: number[];
+    /** Restore: only this many of the source jobs' files (a selection) */
+    files?: number;
   }): JobRecord {
     const c = this.catalog;
     const jobId = this.nextJobId++;
@@ -397,6 +400,11 @@ export class World extends EventEmitter<WorldEvents> {
         .map((id) => c.job(id)).filter((j): j is JobRecord => !!j);
     }
     const { plan, level } = planJob(planReq);
+    if (req.files !== undefined && req.files < plan.files) {
+      // A selection restores its share of the bytes too.
+      plan.bytes = Math.round(plan.bytes * (req.files / Math.max(1, plan.files)));
+      plan.files = req.files;
+    }
     const storage = c.storageByName(req.storage ?? req.res.storage) ?? c.storages[0];
     let poolId = 0;
     let poolSource = 'Job resource';
@@ -436,9 +444,9 @@ export class World extends EventEmitter<WorldEvents> {
   private restoreChain(clientId: number, type: JobType): number[] {
     const ids = this.catalog.jobsByClient.get(clientId)?.ids ?? [];
     const chain: number[] = [];
+    const j = emptyFacts();
     for (let i = ids.length - 1; i >= 0; i--) {
-      const j = this.catalog.store.letters(ids[i]);
-      if (!j || j.type !== 'B' || j.status !== 'T') continue;
+      if (!this.catalog.store.facts(ids[i], j) || j.type !== 'B' || j.status !== 'T') continue;
       chain.unshift(ids[i]);
       if (type === 'V' || j.level === 'F') break;
     }
@@ -816,6 +824,7 @@ export class World extends EventEmitter<WorldEvents> {
     return this.createJob({
       res: this.restoreResource({ ...res, clientId: client.clientId }), type: 'R', level: 'F', client,
       key: ['job', this.nextJobId], spawned: false, where: opts.where ?? '/tmp/bacula-restores', sourceJobIds: sources,
+      files: opts.files,
     });
   }
 

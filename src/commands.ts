@@ -14,7 +14,7 @@ export type Command =
   | { op: 'tick' }
   | { op: 'run'; job: string; level?: BackupLevel; client?: string; fileset?: string; pool?: string; storage?: string; priority?: number; when?: number; comment?: string }
   | { op: 'cancel'; jobid: number }
-  | { op: 'restore'; jobid?: number; client?: string; where?: string }
+  | { op: 'restore'; jobid?: number; client?: string; where?: string; files?: number }
   | { op: 'label'; volume: string; pool: string; storage?: string }
   | { op: 'update_pool'; pool: string; changes: Partial<PoolRecord> }
   | { op: 'purge'; volume: string }
@@ -48,7 +48,7 @@ export function applyCommand(world: World, cmd: Command): unknown {
     case 'cancel':
       return world.cancel(cmd.jobid);
     case 'restore':
-      return world.restore({ jobId: cmd.jobid, client: cmd.client, where: cmd.where });
+      return world.restore({ jobId: cmd.jobid, client: cmd.client, where: cmd.where, files: cmd.files });
     case 'label':
       return world.label(cmd);
     case 'update_pool':

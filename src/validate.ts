@@ -40,3 +40,28 @@ export const boolean = (): Check<boolean> => (v, name) => {
   if (typeof v !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
   return v;
 };
+
+/** A non-empty string without control characters, at most `max` long (names, paths). */
+export const text = (max = 255): Check<string> => (v, name) => {
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || !v.length || v.length > max || /[\u0000-\u001f\u007f]/.test(v)) {
+    throw new ApiError('bad_request', `"${name}" must be a non-empty string of at most ${max} characters without control characters (got ${JSON.stringify(v)?.slice(0, 80)})`);
+  }
+  return v;
+};
+
+/** A field that must be there. */
+export function required<T>(obj: Record<string, unknown>, name: string, check: Check<T>): T {
+  if (obj[name] === undefined) throw new ApiError('bad_request', `Missing field "${name}"`);
+  return check(obj[name], name);
+}
+
+/** One of a fixed set of words; `aliases` maps other accepted spellings to them. */
+export const oneOf = <T extends string>(allowed: readonly T[], aliases: Record<string, T> = {}): Check<T> => (v, name) => {
+  if (typeof v === 'string') {
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    const a = aliases[v.toLowerCase()];
+    if (a) return a;
+  }
+  throw new ApiError('bad_request', `"${name}" must be one of ${[...allowed, ...Object.keys(aliases)].join(', ')} (got ${JSON.stringify(v)})`);
+};

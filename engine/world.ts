@@ -101,6 +101,12 @@ export class World extends EventEmitter<WorldEvents> {
   now: number;
   /** events are not emitted while history is filled in */
   quiet = false;
+  /**
+   * Counts every change of the world (each event played, each command): two
+   * reads that see the same count see the same catalog, so an answer built
+   * from it may be reused until the count moves.
+   */
+  changes = 0;
   /** What rendering a log line needs; reads the current catalog and zone on each call. */
   readonly logContext: LogContext;
   // Everything below is set by `empty()`, the one place a world's state is built.
@@ -325,6 +331,7 @@ export class World extends EventEmitter<WorldEvents> {
       if (next > t) break;
       const e = this.agenda.pop()!;
       this.now = e.at;
+      this.changes++;
       if (e.kind === 'spawn') this.spawn(e.id);
       else if (e.kind === 'step') this.playSteps(e.id);
       else this.fireSchedule(e.id);

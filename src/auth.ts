@@ -48,8 +48,13 @@ const challenge = { 'WWW-Authenticate': 'Basic realm="bacula-mock", Bearer' };
 
 /** Basic or Bearer on every route it guards; 401 with a challenge otherwise. */
 export function requireAuth(creds: Credentials, tokens: Tokens) {
+  // The header a client with the right credentials sends, byte for byte: most
+  // requests are that, and comparing it costs less than two SHA-256 digests.
+  const expected = Buffer.from('Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64'));
   return async (ctx: Context, next: Next): Promise<void> => {
     const header = ctx.get('Authorization');
+    const raw = Buffer.from(header);
+    if (raw.length === expected.length && timingSafeEqual(raw, expected)) return next();
     const [scheme, value = ''] = header.split(/\s+/, 2);
     if (/^basic$/i.test(scheme)) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');

@@ -86,6 +86,7 @@ export class LiveDirector {
       if (cmd.paused !== undefined) this.clock.setPaused(cmd.paused);
     }
     const t = this.world.now;
+    this.world.changes++;
     const result = applyCommand(this.world, cmd);
     if (cmd.op === 'init') this.clock.set(this.world.now);
     this.store.append(cmd, t);

@@ -5,12 +5,35 @@ import type { Config } from './config.js';
 
 const LEVELS: Record<string, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
 
-/** JSON lines to the log file and to stdout; passwords and tokens never logged. */
-export function createLogger(cfg: Config, opts: { quiet?: boolean } = {}): Logger {
+/** Bytes a log destination gathers before it writes; the housekeeping tick flushes the rest every second. */
+const BUFFER = 8 * 1024;
+
+/**
+ * JSON lines to the log file and to stdout (journald under systemd);
+ * passwords and tokens never logged. Lines are written in batches: one write
+ * per access-log line costs a request a syscall per stream, which under load
+ * was the largest single cost of serving a request. `flushAll()` pushes out what
+ * is waiting (the server calls it every second and on shutdown).
+ */
+export function createLogger(cfg: Config, opts: { quiet?: boolean } = {}): Logger & { flushAll(sync?: boolean): void } {
   const level = cfg.server.debug ? 'debug' : LEVELS[cfg.logging.level] ?? 'info';
   const file = resolve(cfg.base, cfg.logging.file);
   mkdirSync(dirname(file), { recursive: true });
-  const streams: pino.StreamEntry[] = [{ level: level as pino.Level, stream: pino.destination({ dest: file, mkdir: true, sync: false }) }];
-  if (!opts.quiet) streams.push({ level: level as pino.Level, stream: pino.destination({ dest: 1, sync: false }) });
-  return pino({ level, redact: ['req.headers.authorization', 'password', 'access_token'] }, pino.multistream(streams));
+  const destinations = [pino.destination({ dest: file, mkdir: true, sync: false, minLength: BUFFER })];
+  if (!opts.quiet) destinations.push(pino.destination({ dest: 1, sync: false, minLength: BUFFER }));
+  const streams: pino.StreamEntry[] = destinations.map((stream) => ({ level: level as pino.Level, stream }));
+  const logger = pino({ level, redact: ['req.headers.authorization', 'password', 'access_token'] }, pino.multistream(streams));
+  return Object.assign(logger, {
+    /** Writes out what waits; `sync` before the process exits. */
+    flushAll(sync = false): void {
+      for (const d of destinations) {
+        try {
+          if (sync) d.flushSync();
+          else d.flush();
+        } catch {
+          // A destination not open yet (or already closed) has nothing to lose.
+        }
+      }
+    },
+  });
 }

@@ -44,6 +44,7 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
   let lastSnapshot = Date.now();
   // Wall-clock housekeeping: record how far virtual time got, sweep tokens, snapshot now and then.
   const housekeeping = cron.schedule('* * * * * *', () => {
+    log.flushAll();
     director.tick();
     tokens.sweep();
     if (Date.now() - lastSnapshot >= config.simulation.snapshot_interval * 1000 && store.pending > 0) {
@@ -63,7 +64,7 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
       });
       director.snapshot();
       director.close();
-      log.flush?.();
+      log.flushAll(true);
     })();
     return closing;
   };

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { findJobIds, forEachJobId, isEmptyQuery, type JobQuery } from '../../engine/jobquery.js';
 import { emptyFacts } from '../../engine/jobstore.js';
 import type { World } from '../../engine/world.js';
+import { AnswerCache } from '../cache.js';
 import { ApiError } from '../errors.js';
 import { page, Params } from '../params.js';
 import {
@@ -52,6 +53,7 @@ function jobQuery(w: World, p: Params): JobQuery {
 /** `/cat/<Table>`: the catalog tables, read-only, paged. */
 export function catRoutes({ director }: RouteDeps): Router {
   const r = new Router({ prefix: '/cat' });
+  r.use(new AnswerCache().middleware(director));
 
   r.get('/Job', (ctx) => {
     const p = new Params(ctx, ['limit', 'offset', 'order', ...JOB_FILTERS]);

@@ -1,0 +1,169 @@
+/**
+ * Benchmark: the REST API under load, side by side in one run.
+ *   node dist/bench/api.js [seconds=10] [connections=50]
+ *
+ * 1. `GET /cat/Job?limit=10` with Basic auth and the default access log
+ *    (file + stdout), against (a) a bare node:http server answering the same
+ *    bytes — the ceiling — and (b) Prism mocking docs/openapi.yaml for the same
+ *    route. Load from autocannon in its own process; one server at a time.
+ * 2. Filtered `/cat/Job` pages on a ~1,000,000-job catalog and on a ~10,000-job
+ *    one: p50/p99 latency of each page, one request at a time.
+ * Prints one JSON line per measurement and a summary with the ratios.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const [seconds = 10, connections = 50] = process.argv.slice(2).map(Number);
+const AUTH = 'Basic ' + Buffer.from('admin:bacula2026').toString('base64');
+const ROUTE = '/cat/Job?limit=10';
+
+function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
+  return new Promise((ok, fail) => {
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d;
+      const m = pattern.exec(out);
+      if (m) {
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        ok(m);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => fail(new Error(`${what} exited ${code}: ${out.slice(-2000)}`)));
+  });
+}
+
+/** Our server on an ephemeral port, with a config of `clients` clients and `days` of history. */
+async function startOurs(clients: number, days: number): Promise<{ url: string; child: ChildProcess }> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-api-'));
+  writeFileSync(join(dir, 'config.yaml'), `simulation:\n  default_clients: ${clients}\n  history_days: ${days}\n  data_dir: ${dir}/data\nlogging:\n  file: ${dir}/logs/bacula_mock.log\n`);
+  const child = spawn(process.execPath, ['--max-old-space-size=4096', join(ROOT, 'dist/src/main.js'), '--config', join(dir, 'config.yaml'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = await waitFor(child, /PORT=(\d+)/, 'server');
+  // From here the access log goes on to stdout as it would under systemd; drain it.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url: `http://127.0.0.1:${m[1]}`, child };
+}
+
+/** The bare ceiling: node:http answering pre-serialised bytes, in its own process like the others. */
+async function startBare(body: string): Promise<{ url: string; child: ChildProcess }> {
+  const src = `const b=Buffer.from(${JSON.stringify(body)});require('node:http').createServer((q,s)=>{s.writeHead(200,{'content-type':'application/json; charset=utf-8','content-length':b.length});s.end(b)}).listen(0,'127.0.0.1',function(){console.log('PORT='+this.address().port)})`;
+  const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const m = await waitFor(child, /PORT=(\d+)/, 'bare server');
+  return { url: `http://127.0.0.1:${m[1]}`, child };
+}
+
+async function startPrism(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(join(ROOT, 'node_modules/.bin/prism'), ['mock', '-h', '127.0.0.1', '-p', String(port), '--errors', 'false', join(ROOT, 'docs/openapi.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await waitFor(child, /Prism is listening/, 'prism');
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+interface Load { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number }
+
+/** autocannon in its own process, JSON out. */
+function load(url: string): Promise<Load> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/autocannon'), ['-j', '-c', String(connections), '-d', String(seconds), '-H', `Authorization=${AUTH}`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return new Promise((ok, fail) => child.once('exit', (code) => {
+    if (code !== 0) return fail(new Error(`autocannon exited ${code}`));
+    const r = JSON.parse(out);
+    ok({ requests: r.requests.total, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+  }));
+}
+
+async function get(url: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { headers: { Authorization: AUTH } });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Latency of one page, one request at a time (after a warm-up): p50 and p99 in ms. */
+async function pageLatency(url: string, n = 300): Promise<{ p50: number; p99: number; rows: number }> {
+  let rows = 0;
+  for (let i = 0; i < 30; i++) rows = JSON.parse((await get(url)).text).data.length;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const r = await get(url);
+    times.push(performance.now() - t);
+    if (r.status !== 200) throw new Error(`${url}: ${r.status} ${r.text}`);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number): number => +times[Math.min(n - 1, Math.floor(p * n))].toFixed(2);
+  return { p50: q(0.5), p99: q(0.99), rows };
+}
+
+async function post(url: string, json: unknown): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(json) });
+  return res.json();
+}
+
+async function throughput(): Promise<Record<string, number>> {
+  const ours = await startOurs(200, 7);
+  await post(`${ours.url}/mock/clock`, { paused: true });
+  const body = (await get(ours.url + ROUTE)).text;
+  const results: Record<string, Load> = {};
+  results.ours = await load(ours.url + ROUTE);
+  ours.child.kill();
+  const bare = await startBare(body);
+  results.bare = await load(bare.url + ROUTE);
+  bare.child.kill();
+  const prism = await startPrism();
+  results.prism = await load(prism.url + ROUTE);
+  prism.child.kill();
+  for (const [name, r] of Object.entries(results)) console.log(JSON.stringify({ bench: 'throughput', server: name, route: ROUTE, connections, seconds, ...r }));
+  return { oursVsBare: +(results.ours.rps / results.bare.rps).toFixed(2), oursVsPrism: +(results.ours.rps / results.prism.rps).toFixed(2) };
+}
+
+/** The filtered pages, on a world of `clients` × `days`. */
+async function pages(clients: number, days: number): Promise<{ jobs: number; pages: Record<string, { p50: number; p99: number; rows: number }> }> {
+  const ours = await startOurs(clients, days);
+  try {
+    await post(`${ours.url}/mock/clock`, { paused: true });
+    const health = JSON.parse((await get(`${ours.url}/mock/health`)).text).data;
+    const client = JSON.parse((await get(`${ours.url}/cat/Client?limit=1&offset=${Math.floor(clients / 2)}`)).text).data[0];
+    const deep = Math.floor(health.jobs * 0.9);
+    const urls: Record<string, string> = {
+      'jobstatus=E': '/cat/Job?jobstatus=E&limit=50',
+      'jobstatus=E deep': `/cat/Job?jobstatus=E&limit=50&offset=${Math.floor(health.jobs * 0.05)}`,
+      'clientid=': `/cat/Job?clientid=${client.clientid}&limit=50`,
+      'offset=90%': `/cat/Job?limit=50&offset=${deep}`,
+      'jobstatus=Ef&order=desc': '/cat/Job?jobstatus=Ef&limit=50&order=desc',
+      'clientid=&jobstatus=T': `/cat/Job?clientid=${client.clientid}&jobstatus=T&limit=50`,
+    };
+    const out: Record<string, { p50: number; p99: number; rows: number }> = {};
+    for (const [name, path] of Object.entries(urls)) {
+      out[name] = await pageLatency(ours.url + path);
+      console.log(JSON.stringify({ bench: 'page', jobs: health.jobs, page: name, ...out[name] }));
+    }
+    return { jobs: health.jobs, pages: out };
+  } finally {
+    ours.child.kill();
+  }
+}
+
+const tp = await throughput();
+const small = await pages(200, 30);
+const large = await pages(20_000, 30);
+const ratios: Record<string, number> = {};
+for (const name of Object.keys(large.pages)) ratios[name] = +(large.pages[name].p99 / Math.max(0.01, small.pages[name].p99)).toFixed(2);
+console.log(JSON.stringify({ summary: { throughput: tp, smallJobs: small.jobs, largeJobs: large.jobs, p99LargeOverSmall: ratios, p99Large: Object.fromEntries(Object.entries(large.pages).map(([k, v]) => [k, v.p99])) } }));

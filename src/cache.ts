@@ -1,0 +1,49 @@
+import type { Context, Next } from 'koa';
+import type { LiveDirector } from './director.js';
+
+/** Answers larger than this are not kept: they are rare and would crowd out the rest. */
+const MAX_BODY = 256 * 1024;
+
+/**
+ * Serialised answers of read-only routes, keyed by URL and valid while the
+ * world has not changed (`World.changes`). Dashboards poll the same few URLs
+ * many times between two simulated events; each poll after the first is then
+ * a lookup and a write of ready bytes instead of a rebuild of the rows.
+ * Anything that depends on the running clock rather than on the catalog
+ * (live progress in status) must not go through here.
+ */
+export class AnswerCache {
+  private entries = new Map<string, { changes: number; body: Buffer }>();
+
+  constructor(private readonly capacity = 512) {}
+
+  /**
+   * Koa middleware for GET routes whose answer is a function of the URL and
+   * the catalog: a hit sends the kept bytes, a miss lets the route answer and
+   * keeps what it sent (errors are never kept).
+   */
+  middleware(director: LiveDirector) {
+    return async (ctx: Context, next: Next): Promise<void> => {
+      if (ctx.method !== 'GET') return next();
+      const changes = director.sync().changes;
+      const key = ctx.url;
+      const hit = this.entries.get(key);
+      if (hit && hit.changes === changes) {
+        ctx.type = 'application/json';
+        ctx.body = hit.body;
+        return;
+      }
+      await next();
+      if (ctx.status !== 200 || ctx.body === null || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return;
+      const body = Buffer.from(JSON.stringify(ctx.body));
+      ctx.type = 'application/json';
+      ctx.body = body;
+      // The route read the world as of `changes` (it syncs again, but nothing moved in between: no await).
+      if (body.length > MAX_BODY) return;
+      this.entries.delete(key);
+      this.entries.set(key, { changes, body });
+      // Map keeps insertion order: the first key is the least recently built.
+      if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    };
+  }
+}

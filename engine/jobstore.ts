@@ -110,6 +110,22 @@ export class JobStore {
     return true;
   }
 
+  /** Sets Job.HasCache (BVFS) on a live or frozen job; true when it changed. */
+  setHasCache(jobId: number, cached: boolean): boolean {
+    const s = this.has(jobId) ? this.state[jobId - 1] : 0;
+    if (s === 1) {
+      const job = this.live.get(jobId)!;
+      const was = job.hasCache;
+      job.hasCache = cached ? 1 : 0;
+      return was !== job.hasCache;
+    }
+    if (s !== 2) return false;
+    const i = jobId - 1;
+    const was = this.flags[i] & 2;
+    this.flags[i] = cached ? this.flags[i] | 2 : this.flags[i] & ~2;
+    return was !== (this.flags[i] & 2);
+  }
+
   /** Stores a new (live) job. */
   add(job: JobRecord): void {
     this.ensure(job.jobId);

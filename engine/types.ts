@@ -41,6 +41,13 @@ export interface ClientRecord {
   maxConcurrentJobs: number;
   /** spawns counted so far: the key of the next spawn's random stream */
   spawns: number;
+  // Client resource directives with no catalog column, set through /res (absent: the default).
+  /** FDPort, when not 9102 */
+  fdPort?: number;
+  /** Password, when not the one derived from the seed */
+  password?: string;
+  /** the Client resource was deleted: the catalog row stays, nothing new runs on it */
+  removed?: boolean;
 }
 
 export interface PoolRecord {
@@ -121,6 +128,20 @@ export interface FileSetRecord {
   fileset: string;
   md5: string;
   createTime: number;
+  // FileSet resource directives, set through /res (absent: derived from the profile of its clients).
+  include?: FileSetInclude[];
+  /** files of the Exclude block */
+  exclude?: string[];
+  ignoreChanges?: boolean;
+  enableVss?: boolean;
+  /** the FileSet resource was deleted: the catalog row stays for the jobs that used it */
+  removed?: boolean;
+}
+
+/** One Include block of a FileSet: its File lines and Options blocks (directive → value). */
+export interface FileSetInclude {
+  files: string[];
+  options: Array<Record<string, string>>;
 }
 
 /** One volume a job wrote or read: the JobMedia row, kept on the job. */

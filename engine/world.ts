@@ -250,24 +250,34 @@ export class World extends EventEmitter<WorldEvents> {
     const clientId = c.clients.length ? c.clients[c.clients.length - 1].clientId + 1 : 1;
     const client: ClientRecord = {
       clientId, name, uname: '', autoPrune: 1, fileRetention: 60 * 86400, jobRetention: 180 * 86400,
-      profile: profile.key, address: `10.${20 + Math.floor(clientId / 65536) % 200}.${Math.floor(clientId / 256) % 256}.${clientId % 256}`,
+      profile: profile.key, address: clientAddress(clientId),
       enabled: true, maxConcurrentJobs: this.settings.clientConcurrentJobs, spawns: 0,
     };
     c.insertClient(client);
+    this.addOwnJob(client, profile);
+    const first = stream(this.seed, 'first-spawn', clientId).between(0, this.settings.jobIntervalMax * MINUTE);
+    this.agenda.push(this.now + Math.floor(first), 'spawn', clientId);
+    return client;
+  }
+
+  /** The client's own Backup Job `backup-<name>`, on the FileSet of its profile (made on first use). */
+  addOwnJob(client: ClientRecord, profile: Profile): JobResource {
+    const c = this.catalog;
     const fileset = filesetName(profile);
     let fs = c.filesets.find((f) => f.fileset === fileset);
     if (!fs) {
       fs = { filesetId: c.filesets.length + 1, fileset, md5: md5Like(this.seed, profile.key), createTime: this.now };
       c.filesets.push(fs);
     }
-    this.addJobResource({
-      name: `backup-${name}`, type: 'B', level: 'I', clientId, filesetId: fs.filesetId,
+    // A FileSet resource deleted earlier comes back with the client that needs it.
+    if (fs.removed) fs.removed = undefined;
+    const res: JobResource = {
+      name: `backup-${client.name}`, type: 'B', level: 'I', clientId: client.clientId, filesetId: fs.filesetId,
       pool: this.settings.jobDefaults.pool, storage: this.settings.jobDefaults.storage,
       priority: this.settings.jobDefaults.priority, schedule: null, enabled: true,
-    });
-    const first = stream(this.seed, 'first-spawn', clientId).between(0, this.settings.jobIntervalMax * MINUTE);
-    this.agenda.push(this.now + Math.floor(first), 'spawn', clientId);
-    return client;
+    };
+    this.addJobResource(res);
+    return res;
   }
 
   addJobResource(res: JobResource): void {
@@ -297,8 +307,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.lastSuccess.clear();
     for (const job of this.catalog.allJobs()) if (job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
     this.timelines.clear();
-    this.backupJobs.clear();
-    for (const res of this.jobResources.values()) if (res.type === 'B' && !this.backupJobs.has(res.clientId)) this.backupJobs.set(res.clientId, res);
+    this.reindexJobResources();
   }
 
   private noteSuccess(job: JobRecord): void {
@@ -312,7 +321,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   /** The Backup Job resource a client's own jobs run as (its first). */
-  private backupResource(clientId: number): JobResource | undefined {
+  backupResource(clientId: number): JobResource | undefined {
     return this.backupJobs.get(clientId);
   }
 
@@ -353,7 +362,7 @@ export class World extends EventEmitter<WorldEvents> {
     let type: JobType = rng.weighted(SPAWN_TYPES);
     if (type !== 'B' && !last) type = 'B';
     const res = this.backupResource(client.clientId);
-    if (!res) return;
+    if (!res?.enabled) return;
     if (type === 'B') {
       this.createJob({ res, type: 'B', level: rng.weighted(this.profileOf(client).job_levels), client, key: ['spawn', clientId, n], spawned: true });
     } else if (type === 'R') {
@@ -391,6 +400,8 @@ export class World extends EventEmitter<WorldEvents> {
     comment?: string; filesetId?: number; sourceJobIds?: number[];
     /** Restore: only this many of the source jobs' files (a selection) */
     files?: number;
+    /** Restore: the selection's bytes, when the caller knows them (a BVFS selection) */
+    bytes?: number;
   }): JobRecord {
     const c = this.catalog;
     const jobId = this.nextJobId++;
@@ -408,8 +419,8 @@ export class World extends EventEmitter<WorldEvents> {
     }
     const { plan, level } = planJob(planReq);
     if (req.files !== undefined && req.files < plan.files) {
-      // A selection restores its share of the bytes too.
-      plan.bytes = Math.round(plan.bytes * (req.files / Math.max(1, plan.files)));
+      // A selection restores its share of the bytes too (a failed restore stays at 0).
+      plan.bytes = req.bytes !== undefined && plan.bytes > 0 ? req.bytes : Math.round(plan.bytes * (req.files / Math.max(1, plan.files)));
       plan.files = req.files;
     }
     const storage = c.storageByName(req.storage ?? req.res.storage) ?? c.storages[0];
@@ -794,12 +805,12 @@ export class World extends EventEmitter<WorldEvents> {
     const res = this.jobResources.get(opts.job);
     if (!res) throw new WorldError('not_found', `Job "${opts.job}" not found`);
     const client = opts.client ? this.catalog.clientByName(opts.client) : this.catalog.client(res.clientId);
-    if (!client) throw new WorldError('not_found', `Client "${opts.client ?? res.clientId}" not found`);
+    if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client ?? res.clientId}" not found`);
     if (opts.pool && !this.catalog.poolByName(opts.pool)) throw new WorldError('not_found', `Pool "${opts.pool}" not found`);
     if (opts.storage && !this.catalog.storageByName(opts.storage)) throw new WorldError('not_found', `Storage "${opts.storage}" not found`);
     let filesetId: number | undefined;
     if (opts.fileset) {
-      const fs = this.catalog.filesets.find((f) => f.fileset === opts.fileset);
+      const fs = this.catalog.filesets.find((f) => f.fileset === opts.fileset && !f.removed);
       if (!fs) throw new WorldError('not_found', `FileSet "${opts.fileset}" not found`);
       filesetId = fs.filesetId;
     }
@@ -811,27 +822,31 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   /** `restore jobid=N where=...` or `restore client=X`: a Restore job reading the chosen backups. */
-  restore(opts: { jobId?: number; client?: string; where?: string; files?: number }): JobRecord {
+  restore(opts: { jobId?: number; jobIds?: number[]; client?: string; where?: string; files?: number; bytes?: number }): JobRecord {
     let client: ClientRecord | undefined;
     let sources: number[];
-    if (opts.jobId !== undefined) {
-      const src = this.catalog.job(opts.jobId);
-      if (!src) throw new WorldError('not_found', `JobId ${opts.jobId} not found`);
-      if (src.type !== 'B' || (src.jobStatus !== 'T')) throw new WorldError('conflict', `JobId ${opts.jobId} is not a successful backup`);
-      client = opts.client ? this.catalog.clientByName(opts.client) : this.catalog.client(src.clientId);
-      sources = [src.jobId];
+    const ids = opts.jobIds ?? (opts.jobId !== undefined ? [opts.jobId] : undefined);
+    if (ids) {
+      const srcs = ids.map((id) => {
+        const src = this.catalog.job(id);
+        if (!src) throw new WorldError('not_found', `JobId ${id} not found`);
+        if (src.type !== 'B' || (src.jobStatus !== 'T')) throw new WorldError('conflict', `JobId ${id} is not a successful backup`);
+        return src;
+      });
+      client = opts.client ? this.catalog.clientByName(opts.client) : this.catalog.client(srcs[0].clientId);
+      sources = ids;
     } else {
       client = opts.client ? this.catalog.clientByName(opts.client) : undefined;
-      if (!client) throw new WorldError('not_found', `Client "${opts.client ?? ''}" not found`);
+      if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client ?? ''}" not found`);
       sources = this.restoreChain(client.clientId, 'R');
       if (!sources.length) throw new WorldError('conflict', `No Full backup for client "${client.name}" to restore from`);
     }
-    if (!client) throw new WorldError('not_found', `Client "${opts.client}" not found`);
+    if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client}" not found`);
     const res = this.backupResource(client.clientId) ?? [...this.jobResources.values()][0];
     return this.createJob({
       res: this.restoreResource({ ...res, clientId: client.clientId }), type: 'R', level: 'F', client,
       key: ['job', this.nextJobId], spawned: false, where: opts.where ?? '/tmp/bacula-restores', sourceJobIds: sources,
-      files: opts.files,
+      files: opts.files, bytes: opts.bytes,
     });
   }
 
@@ -852,7 +867,7 @@ export class World extends EventEmitter<WorldEvents> {
   /** Files and bytes a Full/Incremental/Differential of a client would write now (the profile's ranges). */
   estimate(opts: { client: string; level: BackupLevel }): { client: string; level: BackupLevel; files: number; bytes: number } {
     const client = this.catalog.clientByName(opts.client);
-    if (!client) throw new WorldError('not_found', `Client "${opts.client}" not found`);
+    if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client}" not found`);
     const rng = stream(this.seed, 'estimate', client.clientId, opts.level, Math.floor(this.now / DAY));
     const { plan } = planJob({
       type: 'B', level: opts.level, profile: this.profileOf(client), errorRate: 0, rng, hasFull: true,
@@ -914,7 +929,7 @@ export class World extends EventEmitter<WorldEvents> {
   /** `prune client=...`: deletes the client's finished jobs older than its JobRetention. */
   pruneClient(name: string): { client: ClientRecord; jobIds: number[] } {
     const client = this.catalog.clientByName(name);
-    if (!client) throw new WorldError('not_found', `Client "${name}" not found`);
+    if (!client || client.removed) throw new WorldError('not_found', `Client "${name}" not found`);
     const limit = this.now - client.jobRetention * 1000;
     const jobIds = (this.catalog.jobsByClient.get(client.clientId)?.ids ?? []).filter((id) => {
       const j = this.catalog.job(id)!;
@@ -983,13 +998,118 @@ export class World extends EventEmitter<WorldEvents> {
       }
     }
   }
+
+  // ------------------------------------------------------ daemon status queries
+
+  /**
+   * The last `limit` jobs that ended, oldest first: the "Terminated Jobs" a
+   * daemon keeps for `status`. Log rows are appended in time order and an
+   * ended job's last row is written at its end, so reading the Log table
+   * backwards meets ended jobs in reverse end order, looking at last rows
+   * only. A client's list walks that client's jobs instead (newest JobIds
+   * first, which is end order while a client runs one job at a time).
+   */
+  recentlyEnded(limit: number, only: { clientId?: number; storageId?: number } = {}): JobRecord[] {
+    const c = this.catalog;
+    const facts = emptyFacts();
+    const ended = (id: number): boolean => c.store.facts(id, facts) && isTerminal(facts.status);
+    const out: JobRecord[] = [];
+    if (only.clientId !== undefined) {
+      const ids = c.jobsByClient.get(only.clientId)?.ids ?? [];
+      for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) if (ended(ids[i])) out.push(c.job(ids[i])!);
+      return out.sort((a, b) => a.endTime! - b.endTime! || a.jobId - b.jobId);
+    }
+    const log = c.log;
+    for (let i = log.length - 1; i >= 0 && out.length < limit; i--) {
+      const id = log.jobId[i];
+      if (id === 0 || log.next[i] !== 0 || !ended(id)) continue;
+      const job = c.job(id)!;
+      // Admin jobs never reach a Storage daemon.
+      if (only.storageId === undefined || (job.storageId === only.storageId && job.type !== 'D')) out.push(job);
+    }
+    return out.reverse();
+  }
+
+  /**
+   * The runs of the Schedule resources due after `from` and up to `to`, in
+   * time order, with what each would use: the "Scheduled Jobs" of `status
+   * director`. `volume` is the Volume a backup would append to now, or null
+   * when none is appendable (Bacula prints `*unknown*`).
+   */
+  upcomingRuns(from: number, to: number): Array<{ job: JobResource; at: number; level: JobLevel; priority: number; pool: string; volume: string | null }> {
+    const runs: Array<{ job: JobResource; at: number; level: JobLevel; priority: number; pool: string; volume: string | null }> = [];
+    for (const entry of this.scheduledRuns) {
+      const res = entry && this.jobResources.get(entry.job);
+      if (!entry || !res?.enabled) continue;
+      const level: JobLevel = res.type === 'B' ? entry.run.level ?? res.level : res.level;
+      const pool = res.type !== 'B' ? undefined
+        : this.catalog.poolByName(entry.run.pool ?? LEVEL_POOL[level as BackupLevel]) ?? this.catalog.poolByName(res.pool);
+      const volume = pool ? this.appendableVolumeName(pool.poolId) : null;
+      for (let at = nextRun(entry.run, from, this.zone); at !== null && at <= to; at = nextRun(entry.run, at, this.zone)) {
+        runs.push({ job: res, at, level, priority: entry.run.priority ?? res.priority, pool: pool?.name ?? '', volume });
+      }
+    }
+    return runs.sort((a, b) => a.at - b.at || a.job.name.localeCompare(b.job.name));
+  }
+
+  /** The Volume a pool's next backup would append to, without reserving it. */
+  private appendableVolumeName(poolId: number): string | null {
+    for (const id of this.appendable.get(poolId) ?? []) {
+      const m = this.catalog.mediaById(id)!;
+      if (m.volStatus === 'Append' && m.enabled && (m.maxVolBytes === 0 || m.maxVolBytes > m.volBytes + m.reserved)) return m.volumeName;
+    }
+    return null;
+  }
+
+  // ------------------------------------------- configuration changes (engine/resources.ts)
+
+  /** Works out again which Backup Job each client's own jobs run as (its first), after Job resources changed. */
+  reindexJobResources(): void {
+    this.backupJobs.clear();
+    for (const res of this.jobResources.values()) if (res.type === 'B' && !this.backupJobs.has(res.clientId)) this.backupJobs.set(res.clientId, res);
+  }
+
+  /** A Pool resource was created: its catalog row, with an empty set of appendable volumes. */
+  addPool(pool: PoolRecord): void {
+    this.catalog.pools.push(pool);
+    this.appendable.set(pool.poolId, new Set());
+  }
+
+  /** A Pool resource that nothing uses was deleted: its row goes (it holds no volumes). */
+  removePool(pool: PoolRecord): void {
+    this.catalog.pools = this.catalog.pools.filter((p) => p !== pool);
+    this.appendable.delete(pool.poolId);
+  }
+
+  // ------------------------------------------- BVFS cache (engine/filetree.ts)
+
+  /**
+   * `.bvfs_update [jobid=...]` (cached) and `.bvfs_clear_cache yes` (not):
+   * sets Job.HasCache. File trees are derived on demand, so the flag is all
+   * the cache there is. Update marks terminated Backup jobs only; `jobIds`
+   * null means every job. Returns the JobIds whose flag changed.
+   */
+  bvfsCache(jobIds: number[] | null, cached: boolean): number[] {
+    const store = this.catalog.store;
+    for (const id of jobIds ?? []) if (!store.has(id)) throw new WorldError('not_found', `JobId ${id} not found`);
+    const facts = emptyFacts();
+    const eligible = (id: number): boolean => store.facts(id, facts) && (!cached || (facts.type === 'B' && isTerminal(facts.status)));
+    const ids = jobIds ?? Array.from({ length: store.maxId }, (_, i) => i + 1);
+    return ids.filter((id) => eligible(id) && store.setHasCache(id, cached));
+  }
+}
+
+/** The address a generated client answers on: 10.x.y.z from its ClientId. */
+export function clientAddress(clientId: number): string {
+  return `10.${20 + Math.floor(clientId / 65536) % 200}.${Math.floor(clientId / 256) % 256}.${clientId % 256}`;
 }
 
 function inc(map: Map<number, number>, key: number, by: number): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-function filesetName(p: Profile): string {
+/** The FileSet a profile's clients back up: `test_server` → `TestServerSet`. */
+export function filesetName(p: Profile): string {
   return p.key.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('') + 'Set';
 }
 

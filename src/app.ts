@@ -40,6 +40,15 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
     log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: +(performance.now() - began).toFixed(2) }, 'request');
   });
 
+  // A body must be JSON (the token endpoint also takes an HTML form, as OAuth2
+  // clients send one); anything else is refused rather than silently ignored.
+  app.use(async (ctx, next) => {
+    const hasBody = Number(ctx.get('Content-Length') || 0) > 0 || ctx.get('Transfer-Encoding') !== '';
+    if (hasBody && !ctx.is('json') && !(ctx.path === '/oauth/token' && ctx.is('urlencoded'))) {
+      throw new ApiError('unsupported_media_type', `Request body must be JSON (Content-Type: application/json), not ${ctx.get('Content-Type') || 'untyped'}`);
+    }
+    await next();
+  });
   app.use(bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '1mb', strict: true }));
 
   const open = new Router();

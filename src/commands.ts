@@ -1,4 +1,5 @@
 import type { World, WorldSettings } from '../engine/world.js';
+import { createResource, deleteResource, updateResource, type Directives, type WritableType } from '../engine/resources.js';
 import type { BackupLevel, PoolRecord } from '../engine/types.js';
 
 /**
@@ -14,12 +15,18 @@ export type Command =
   | { op: 'tick' }
   | { op: 'run'; job: string; level?: BackupLevel; client?: string; fileset?: string; pool?: string; storage?: string; priority?: number; when?: number; comment?: string }
   | { op: 'cancel'; jobid: number }
-  | { op: 'restore'; jobid?: number; client?: string; where?: string; files?: number }
+  | { op: 'restore'; jobid?: number; jobids?: number[]; client?: string; where?: string; files?: number; bytes?: number }
   | { op: 'label'; volume: string; pool: string; storage?: string }
   | { op: 'update_pool'; pool: string; changes: Partial<PoolRecord> }
   | { op: 'purge'; volume: string }
   | { op: 'prune_client'; client: string }
-  | { op: 'prune_volume'; volume: string };
+  | { op: 'prune_volume'; volume: string }
+  // BVFS: Job.HasCache set (`.bvfs_update`) or cleared (`.bvfs_clear_cache`); jobids null = all
+  | { op: 'bvfs_cache'; jobids: number[] | null; cached: boolean }
+  // Director configuration resources (engine/resources.ts); directives as the client sent them
+  | { op: 'res_create'; resource: WritableType; name: string; directives: Directives }
+  | { op: 'res_update'; resource: WritableType; name: string; directives: Directives; replace: boolean }
+  | { op: 'res_delete'; resource: WritableType; name: string };
 
 /** A journal record: the command and the virtual time it was applied at. */
 export type JournalRecord = Command & { seq: number; t: number };
@@ -48,7 +55,7 @@ export function applyCommand(world: World, cmd: Command): unknown {
     case 'cancel':
       return world.cancel(cmd.jobid);
     case 'restore':
-      return world.restore({ jobId: cmd.jobid, client: cmd.client, where: cmd.where, files: cmd.files });
+      return world.restore({ jobId: cmd.jobid, jobIds: cmd.jobids, client: cmd.client, where: cmd.where, files: cmd.files, bytes: cmd.bytes });
     case 'label':
       return world.label(cmd);
     case 'update_pool':
@@ -59,5 +66,13 @@ export function applyCommand(world: World, cmd: Command): unknown {
       return world.pruneClient(cmd.client);
     case 'prune_volume':
       return world.pruneVolume(cmd.volume);
+    case 'bvfs_cache':
+      return world.bvfsCache(cmd.jobids, cmd.cached);
+    case 'res_create':
+      return createResource(world, cmd.resource, cmd.name, cmd.directives);
+    case 'res_update':
+      return updateResource(world, cmd.resource, cmd.name, cmd.directives, cmd.replace);
+    case 'res_delete':
+      return deleteResource(world, cmd.resource, cmd.name);
   }
 }

@@ -8,6 +8,7 @@ import { page, Params, parseTime } from '../params.js';
 import { body, boolean, integer, oneOf, optional, required, text } from '../validate.js';
 import { findJobIds } from '../../engine/jobquery.js';
 import { clientRow, filesetRow, jobRow, mediaRow, poolRow, storageRow } from '../wire/catalog.js';
+import { STATUS_LETTERS } from './cat.js';
 import type { RouteDeps } from './index.js';
 
 const LEVELS = ['F', 'I', 'D'] as const;
@@ -177,7 +178,7 @@ function listRows(w: World, what: (typeof LISTS)[number], p: Params, pg: { limit
   }
   switch (what) {
     case 'jobs': {
-      const q = { clientIds: p.ids('clientid'), statuses: p.letters('jobstatus', 'CRTEfA', 'JobStatus') };
+      const q = { clientIds: p.ids('clientid'), statuses: p.letters('jobstatus', STATUS_LETTERS, 'JobStatus') };
       return findJobIds(c, Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)), pg).map((id) => jobRow(w, c.job(id)!));
     }
     case 'clients':

@@ -1,8 +1,13 @@
 import type Router from '@koa/router';
 import type { Config } from '../config.js';
 import type { LiveDirector } from '../director.js';
+import { docsRoutes } from './docs.js';
 import { catRoutes } from './cat.js';
 import { cmdRoutes } from './cmd.js';
+import { statusRoutes } from './status.js';
+import { eventsRoutes } from './events.js';
+import { resRoutes } from './res.js';
+import { bvfsRoutes } from './bvfs.js';
 
 /** What every route module is given. */
 export interface RouteDeps {
@@ -20,7 +25,11 @@ export type RouteModule = (deps: RouteDeps) => Router;
 export const GUARDED_ROUTES: RouteModule[] = [
   catRoutes,
   cmdRoutes,
+  statusRoutes,
+  eventsRoutes,
+  resRoutes,
+  bvfsRoutes,
 ];
 
 /** Areas that need no credentials (documentation pages), mounted before the guard. */
-export const OPEN_ROUTES: RouteModule[] = [];
+export const OPEN_ROUTES: RouteModule[] = [docsRoutes];

@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IANAZone, DateTime } from 'luxon';
@@ -201,6 +202,44 @@ function report(src: Source, problems: Problem[], out: string[]): void {
   for (const p of problems) out.push(`${src.file}:${lineOf(src, p)}: ${pathText(p.path)}: ${p.message}`);
 }
 
+/**
+ * The certificate and key must be readable PEM that belong together: found
+ * here, a bad file is a config problem with its line, before any data is written.
+ */
+function tlsProblems(base: string, tls: Config['server']['tls']): Problem[] {
+  const problems: Problem[] = [];
+  const pem: Partial<Record<'cert_file' | 'key_file', Buffer>> = {};
+  for (const key of ['cert_file', 'key_file'] as const) {
+    const f = resolve(base, tls[key]);
+    try {
+      pem[key] = readFileSync(f);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      problems.push({ path: ['server', 'tls', key], message: `cannot read ${f}${code === 'EISDIR' ? ' (a directory)' : code === 'EACCES' ? ' (permission denied)' : ''}` });
+    }
+  }
+  let cert: X509Certificate | null = null;
+  let key: KeyObject | null = null;
+  if (pem.cert_file) {
+    try {
+      cert = new X509Certificate(pem.cert_file);
+    } catch {
+      problems.push({ path: ['server', 'tls', 'cert_file'], message: `is not a PEM certificate (${resolve(base, tls.cert_file)})` });
+    }
+  }
+  if (pem.key_file) {
+    try {
+      key = createPrivateKey(pem.key_file);
+    } catch {
+      problems.push({ path: ['server', 'tls', 'key_file'], message: `is not a PEM private key (${resolve(base, tls.key_file)})` });
+    }
+  }
+  if (cert && key && !cert.checkPrivateKey(key)) {
+    problems.push({ path: ['server', 'tls', 'key_file'], message: 'does not belong to the certificate of cert_file' });
+  }
+  return problems;
+}
+
 /** Cross-field rules of a profile (job_levels sum, min <= max). */
 function profileProblems(p: Record<string, unknown>, complete: boolean): Problem[] {
   const problems: Problem[] = [];
@@ -269,16 +308,7 @@ export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): 
     problems.push({ path: ['simulation', 'start_time'], message: `is not an ISO 8601 time (got "${sim.start_time}")` });
   }
   const base = dirname(path);
-  if (cfg.server.tls.enabled) {
-    for (const key of ['cert_file', 'key_file'] as const) {
-      const f = resolve(base, cfg.server.tls[key]);
-      try {
-        accessSync(f, constants.R_OK);
-      } catch {
-        problems.push({ path: ['server', 'tls', key], message: `cannot read ${f}` });
-      }
-    }
-  }
+  if (cfg.server.tls.enabled) problems.push(...tlsProblems(base, cfg.server.tls));
   const builtins = loadBuiltinProfiles(opts.profilesDir, out);
   const profiles = new Map(builtins.map((p) => [p.key, p]));
   const rawProfiles = (raw.client_profiles ?? {}) as Record<string, Record<string, unknown>>;

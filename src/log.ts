@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
@@ -19,7 +19,9 @@ export function createLogger(cfg: Config, opts: { quiet?: boolean } = {}): Logge
   const level = cfg.server.debug ? 'debug' : LEVELS[cfg.logging.level] ?? 'info';
   const file = resolve(cfg.base, cfg.logging.file);
   mkdirSync(dirname(file), { recursive: true });
-  const destinations = [pino.destination({ dest: file, mkdir: true, sync: false, minLength: BUFFER })];
+  // Opened here, not by the stream: a stream still opening when the process
+  // exits makes pino's exit flush throw ("sonic boom is not ready yet").
+  const destinations = [pino.destination({ fd: openSync(file, 'a'), sync: false, minLength: BUFFER })];
   if (!opts.quiet) destinations.push(pino.destination({ dest: 1, sync: false, minLength: BUFFER }));
   const streams: pino.StreamEntry[] = destinations.map((stream) => ({ level: level as pino.Level, stream }));
   const logger = pino({ level, redact: ['req.headers.authorization', 'password', 'access_token'] }, pino.multistream(streams));

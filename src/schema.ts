@@ -52,7 +52,11 @@ export function check(spec: Spec, value: unknown, path: Path, problems: Problem[
       return value;
     case 'object': {
       if (value === undefined || value === null) value = {};
-      if (typeof value !== 'object' || Array.isArray(value)) return fail(problems, path, `must be a mapping (got ${show(value)})`, {});
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        // Reported once; the section then reads as its defaults, so no follow-on problems are invented.
+        problems.push({ path, message: `must be a mapping${path.length ? '' : ' of sections'} (got ${show(value)})` });
+        value = {};
+      }
       const input = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(input)) {
@@ -101,4 +105,4 @@ function fail<T>(problems: Problem[], path: Path, message: string, fallback: T):
   return fallback;
 }
 
-export const pathText = (path: Path): string => path.map((p) => String(p)).join('.');
+export const pathText = (path: Path): string => (path.length ? path.map((p) => String(p)).join('.') : '(top level)');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, writeSync,
+  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
@@ -64,6 +64,12 @@ export class Store {
       for (const line of readLines(this.journalPath)) {
         lineNo++;
         if (lineNo === 1) {
+          if (!line.complete && JSON.stringify(JOURNAL_FORMAT).startsWith(line.text)) {
+            // Written by a version that did not create journals by rename, and stopped mid-header.
+            warnings.push(`${this.journalPath}:1: the journal's header was half-written and nothing after it; starting the journal afresh`);
+            this.freshJournal();
+            break;
+          }
           let h: Record<string, unknown> | null = null;
           try {
             h = JSON.parse(line.text) as Record<string, unknown>;
@@ -139,13 +145,7 @@ export class Store {
     this.syncDir();
     // Records up to `seq` are in the snapshot; the journal starts again empty.
     this.close();
-    const jtmp = `${this.journalPath}.tmp`;
-    const jfd = openSync(jtmp, 'w');
-    writeSync(jfd, JSON.stringify(JOURNAL_FORMAT) + '\n');
-    fsyncSync(jfd);
-    closeSync(jfd);
-    renameSync(jtmp, this.journalPath);
-    this.syncDir();
+    this.freshJournal();
     this.pending = 0;
   }
 
@@ -159,15 +159,21 @@ export class Store {
 
   private open(): number {
     if (this.fd === null) {
-      const fresh = !existsSync(this.journalPath);
+      if (!existsSync(this.journalPath) || statSync(this.journalPath).size === 0) this.freshJournal();
       this.fd = openSync(this.journalPath, 'a');
-      if (fresh) {
-        writeSync(this.fd, JSON.stringify(JOURNAL_FORMAT) + '\n');
-        fsyncSync(this.fd);
-        this.syncDir();
-      }
     }
     return this.fd;
+  }
+
+  /** An empty journal (just its header), put in place by rename: never a file without its header. */
+  private freshJournal(): void {
+    const tmp = `${this.journalPath}.tmp`;
+    const fd = openSync(tmp, 'w');
+    writeSync(fd, JSON.stringify(JOURNAL_FORMAT) + '\n');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.journalPath);
+    this.syncDir();
   }
 
   private syncDir(): void {

@@ -1,5 +1,7 @@
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { MAIN, tempConfig } from './helpers/server.js';
 
@@ -50,6 +52,38 @@ t.test('each problem is one line naming file, line and key', async (t) => {
   ]);
   t.same(problems('server: [1, 2\n').length, 1, 'a YAML syntax error is one line');
   t.match(problems('server: [1, 2\n')[0], /^config\.yaml:\d+: /);
+});
+
+t.test('the file as a whole and each section must be mappings; one line each, no follow-on problems', async (t) => {
+  t.same(problems('- a\n- b\n'), ['config.yaml:1: (top level): must be a mapping of sections (got ["a","b"])']);
+  t.same(problems('simulation: 5\n'), ['config.yaml:1: simulation: must be a mapping (got 5)']);
+});
+
+t.test('TLS files must be a readable certificate and the private key that belongs to it', async (t) => {
+  const { generate } = await import('selfsigned');
+  const a = await generate([{ name: 'commonName', value: 'a' }], { keySize: 2048, algorithm: 'sha256' });
+  const b = await generate([{ name: 'commonName', value: 'b' }], { keySize: 2048, algorithm: 'sha256' });
+  const { dir } = tempConfig('');
+  const put = (name: string, text: string): string => (writeFileSync(join(dir, name), text), name);
+  const tls = (cert: string, key: string): string[] => {
+    writeFileSync(join(dir, 'config.yaml'), `server:\n  tls:\n    enabled: true\n    cert_file: ${cert}\n    key_file: ${key}\n`);
+    try {
+      loadConfig(join(dir, 'config.yaml'));
+      return [];
+    } catch (e) {
+      return (e as ConfigError).lines.map((l) => l.replaceAll(dir + '/', ''));
+    }
+  };
+  put('a.crt', a.cert);
+  put('a.key', a.private);
+  put('b.key', b.private);
+  put('junk', 'not pem\n');
+  mkdirSync(join(dir, 'adir'));
+  t.same(tls('a.crt', 'a.key'), [], 'a matching pair loads');
+  t.same(tls('adir', 'a.key'), ['config.yaml:4: server.tls.cert_file: cannot read adir (a directory)']);
+  t.same(tls('junk', 'a.key'), ['config.yaml:4: server.tls.cert_file: is not a PEM certificate (junk)']);
+  t.same(tls('a.crt', 'a.crt'), ['config.yaml:5: server.tls.key_file: is not a PEM private key (a.crt)']);
+  t.same(tls('a.crt', 'b.key'), ['config.yaml:5: server.tls.key_file: does not belong to the certificate of cert_file']);
 });
 
 t.test('custom profiles override built-ins field by field and add new ones', async (t) => {

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, BASIC, startServer, tempConfig } from './helpers/server.js';
+import { spawnSync } from 'node:child_process';
+import { api, BASIC, MAIN, startServer, tempConfig } from './helpers/server.js';
 
 const CONFIG = [
   'simulation:', '  default_clients: 12', '  history_days: 1', '  seed: 7', '  start_time: "2026-11-22T00:00:00"',
@@ -104,5 +105,8 @@ t.test('a restart resumes the same world; kill -9 loses no acknowledged command'
   writeFileSync(journal, lines.join('\n'));
   await t.rejects(startServer(file), /data error: .*world\.journal:2: corrupt record/);
   writeFileSync(journal, 'hello world\n');
-  await t.rejects(startServer(file), /not a bacula-mock journal/);
+  const refused = spawnSync(process.execPath, [MAIN, '--config', file, '--port', '0'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(refused.status, 2);
+  t.match(refused.stderr, /^data error: .*world\.journal:1: not a bacula-mock journal.*\n$/, 'one line on stderr, no stack trace');
+  t.equal(readFileSync(journal, 'utf8'), 'hello world\n', 'the foreign file is left alone');
 });

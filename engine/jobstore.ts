@@ -89,6 +89,7 @@ export class JobStore {
       out.level = j.level;
       out.status = j.jobStatus;
       out.clientId = j.clientId;
+      out.filesetId = j.filesetId;
       out.name = j.name;
       out.startTime = j.startTime;
       out.files = j.jobFiles;
@@ -102,6 +103,7 @@ export class JobStore {
     out.level = String.fromCharCode(this.level[i]);
     out.status = String.fromCharCode(this.status[i]);
     out.clientId = this.clientId[i];
+    out.filesetId = this.filesetId[i];
     out.name = this.strings[this.nameIx[i]];
     out.startTime = Number.isNaN(this.startTime[i]) ? null : this.startTime[i];
     out.files = this.jobFiles[i];
@@ -380,6 +382,7 @@ export interface JobFacts {
   level: string;
   status: string;
   clientId: number;
+  filesetId: number;
   name: string;
   startTime: number | null;
   files: number;
@@ -388,7 +391,7 @@ export interface JobFacts {
 }
 
 export function emptyFacts(): JobFacts {
-  return { type: '', level: '', status: '', clientId: 0, name: '', startTime: null, files: 0, bytes: 0, errors: 0 };
+  return { type: '', level: '', status: '', clientId: 0, filesetId: 0, name: '', startTime: null, files: 0, bytes: 0, errors: 0 };
 }
 
 export type JobStoreDump =

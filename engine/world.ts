@@ -138,6 +138,7 @@ export class World extends EventEmitter<WorldEvents> {
   private profiles!: Map<string, Profile>;
   /** ClientId → its Backup Job resource (a lookup by name would build a string per spawn) */
   private backupJobs!: Map<number, JobResource>;
+  /** The last successful backups of each client and FileSet (key: `chainKey`), for level upgrades and since-times. */
   private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
 
   constructor(settings: WorldSettings, now: number) {
@@ -311,8 +312,9 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   private noteSuccess(job: JobRecord): void {
-    const prev = this.lastSuccess.get(job.clientId);
-    this.lastSuccess.set(job.clientId, {
+    const key = chainKey(job.clientId, job.filesetId);
+    const prev = this.lastSuccess.get(key);
+    this.lastSuccess.set(key, {
       full: job.level === 'F' ? job.jobId : prev?.full ?? 0,
       fullStart: job.level === 'F' ? job.startTime! : prev?.fullStart ?? job.startTime!,
       any: job.jobId,
@@ -358,11 +360,10 @@ export class World extends EventEmitter<WorldEvents> {
     if (!client || !client.enabled) return;
     const rng = stream(this.seed, 'spawn', clientId, client.spawns);
     const n = client.spawns++;
-    const last = this.lastSuccess.get(clientId);
-    let type: JobType = rng.weighted(SPAWN_TYPES);
-    if (type !== 'B' && !last) type = 'B';
     const res = this.backupResource(client.clientId);
     if (!res?.enabled) return;
+    let type: JobType = rng.weighted(SPAWN_TYPES);
+    if (type !== 'B' && !this.lastSuccess.has(chainKey(clientId, res.filesetId))) type = 'B';
     if (type === 'B') {
       this.createJob({ res, type: 'B', level: rng.weighted(this.profileOf(client).job_levels), client, key: ['spawn', clientId, n], spawned: true });
     } else if (type === 'R') {
@@ -407,14 +408,15 @@ export class World extends EventEmitter<WorldEvents> {
     const jobId = this.nextJobId++;
     const profile = this.profileOf(req.client);
     const rng = stream(this.seed, ...req.key);
-    const last = this.lastSuccess.get(req.client.clientId);
+    // Bacula looks for a prior Full of the same client and FileSet.
+    const last = this.lastSuccess.get(chainKey(req.client.clientId, req.filesetId ?? req.res.filesetId));
     const planReq: PlanRequest = {
       type: req.type, level: req.level, profile, errorRate: this.errorRate, rng,
       hasFull: !!last, lastFullStart: last?.fullStart ?? null, lastAnyStart: last?.anyStart ?? null,
       sourceJobs: [], where: req.where ?? '',
     };
     if (req.type === 'R' || req.type === 'V') {
-      planReq.sourceJobs = (req.sourceJobIds ?? this.restoreChain(req.client.clientId, req.type))
+      planReq.sourceJobs = (req.sourceJobIds ?? this.restoreChain(req.client.clientId, req.type, req.res.filesetId))
         .map((id) => c.job(id)).filter((j): j is JobRecord => !!j);
     }
     const { plan, level } = planJob(planReq);
@@ -458,17 +460,38 @@ export class World extends EventEmitter<WorldEvents> {
     return job;
   }
 
-  /** The backups a restore or verify of a client reads: its last Full and what came after it. */
-  private restoreChain(clientId: number, type: JobType): number[] {
+  /**
+   * The backups a restore or verify of a client reads: its last Full and what
+   * came after it that still counts (the last Differential since, and the
+   * Incrementals after that), as Bacula's accurate job list picks them. A
+   * verify reads the last backup only. Only the given FileSet's, when given.
+   */
+  private restoreChain(clientId: number, type: JobType, filesetId?: number): number[] {
     const ids = this.catalog.jobsByClient.get(clientId)?.ids ?? [];
     const chain: number[] = [];
     const j = emptyFacts();
+    let diffSeen = false;
     for (let i = ids.length - 1; i >= 0; i--) {
       if (!this.catalog.store.facts(ids[i], j) || j.type !== 'B' || j.status !== 'T') continue;
+      if (filesetId !== undefined && j.filesetId !== filesetId) continue;
+      if (j.level === 'D') {
+        if (diffSeen) continue;
+        diffSeen = true;
+      } else if (j.level === 'I' && diffSeen) continue;
       chain.unshift(ids[i]);
       if (type === 'V' || j.level === 'F') break;
     }
     return chain;
+  }
+
+  /** Every JobId the latest restore of each of the client's FileSets needs. */
+  private restoreChains(clientId: number): number[] {
+    const filesets = new Set<number>();
+    const j = emptyFacts();
+    for (const id of this.catalog.jobsByClient.get(clientId)?.ids ?? []) {
+      if (this.catalog.store.facts(id, j) && j.type === 'B') filesets.add(j.filesetId);
+    }
+    return [...filesets].flatMap((fs) => this.restoreChain(clientId, 'R', fs));
   }
 
   private enqueue(job: JobRecord): void {
@@ -480,17 +503,20 @@ export class World extends EventEmitter<WorldEvents> {
   /**
    * Starts every queued job the concurrency limits allow, in priority then JobId
    * order. Stops as soon as nothing more can start: the Director is full, every
-   * storage is full, or the next job waits for higher-priority ones.
+   * storage is full, or the next job has another priority than the running
+   * ones (Bacula's default, Allow Mixed Priority = no: jobs of different
+   * priorities never run at once, so a more urgent job waits for the running
+   * ones to end and holds back the queue behind it).
    */
   private startQueued(): void {
     const max = this.settings.maxConcurrentJobs;
-    let bestRunning = this.bestRunningPriority();
+    let runningPriority = this.runningPriority();
     let fullStorages = 0;
     let seenFull: Set<number> | null = null;
     for (const id of this.queue) {
       if (this.running.size >= max) break;
       const job = this.catalog.job(id)!;
-      if (job.priority > bestRunning) break;
+      if (runningPriority !== null && job.priority !== runningPriority) break;
       const st = this.catalog.storage(job.storageId)!;
       if ((this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
         seenFull ??= new Set();
@@ -503,7 +529,7 @@ export class World extends EventEmitter<WorldEvents> {
       const client = this.catalog.client(job.clientId);
       if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) continue;
       this.queue.remove(id);
-      bestRunning = Math.min(bestRunning, job.priority);
+      runningPriority = job.priority;
       this.startJob(job);
     }
   }
@@ -518,7 +544,8 @@ export class World extends EventEmitter<WorldEvents> {
     if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return 'c';
     const st = this.catalog.storage(job.storageId);
     if (st && (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) return 's';
-    if (this.bestRunningPriority() < job.priority) return 'p';
+    const running = this.runningPriority();
+    if (running !== null && running !== job.priority) return 'p';
     return null;
   }
 
@@ -531,11 +558,10 @@ export class World extends EventEmitter<WorldEvents> {
     inc(this.runningByPriority, job.priority, by);
   }
 
-  /** The best (lowest) priority among running jobs; Infinity when none runs. */
-  private bestRunningPriority(): number {
-    let best = Infinity;
-    for (const [priority, n] of this.runningByPriority) if (n > 0 && priority < best) best = priority;
-    return best;
+  /** The priority of the running jobs (all share one), or null when none runs. */
+  private runningPriority(): number | null {
+    for (const [priority, n] of this.runningByPriority) if (n > 0) return priority;
+    return null;
   }
 
   private startJob(job: JobRecord): void {
@@ -838,7 +864,7 @@ export class World extends EventEmitter<WorldEvents> {
     } else {
       client = opts.client ? this.catalog.clientByName(opts.client) : undefined;
       if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client ?? ''}" not found`);
-      sources = this.restoreChain(client.clientId, 'R');
+      sources = this.restoreChain(client.clientId, 'R', this.backupResource(client.clientId)?.filesetId);
       if (!sources.length) throw new WorldError('conflict', `No Full backup for client "${client.name}" to restore from`);
     }
     if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client}" not found`);
@@ -855,6 +881,7 @@ export class World extends EventEmitter<WorldEvents> {
     const job = this.catalog.job(jobId);
     if (!job) throw new WorldError('not_found', `JobId ${jobId} not found`);
     if (isTerminal(job.jobStatus)) throw new WorldError('conflict', `JobId ${jobId} has already terminated (JobStatus=${job.jobStatus})`);
+    if (job.type === 'B' && job.jobStatus === 'R' && job.volumes.length) this.keepReachedVolumes(job);
     job.canceledAt = this.now;
     this.queue.remove(jobId);
     this.mediaWaiters = this.mediaWaiters.filter((id) => id !== jobId);
@@ -862,6 +889,32 @@ export class World extends EventEmitter<WorldEvents> {
     this.agenda.remove((e) => e.kind === 'step' && e.id === jobId);
     this.playSteps(jobId);
     return job;
+  }
+
+  /**
+   * A backup canceled while running wrote only part of its plan: it keeps the
+   * volumes it had reached (the first one at least: it was mounted), the last
+   * of them holding what was written so far, and gives back the room it had
+   * reserved on the others. Its timeline up to now is unchanged, since a volume
+   * only appears in it once reached.
+   */
+  private keepReachedVolumes(job: JobRecord): void {
+    const steps = this.stepsOf(job);
+    let reached = 1;
+    for (const step of steps) if (step.state === 'volumeFull' && step.at <= this.now) reached++;
+    const written = this.progress(job).bytes;
+    const kept = job.volumes.slice(0, reached);
+    const before = kept.slice(0, -1).reduce((n, v) => n + v.bytes, 0);
+    const last = kept[kept.length - 1];
+    const lastBytes = Math.max(0, Math.min(last.bytes, written - before));
+    for (const v of [...job.volumes.slice(reached), { ...last, bytes: last.bytes - lastBytes }]) {
+      const m = this.catalog.mediaById(v.mediaId);
+      if (!m) continue;
+      m.reserved = Math.max(0, m.reserved - v.bytes);
+      if (m.volStatus === 'Append') this.markVolume(m, 'Append');
+    }
+    last.bytes = lastBytes;
+    job.volumes = kept;
   }
 
   /** Files and bytes a Full/Incremental/Differential of a client would write now (the profile's ranges). */
@@ -902,9 +955,10 @@ export class World extends EventEmitter<WorldEvents> {
     const m = this.catalog.mediaByName(name);
     if (!m) throw new WorldError('not_found', `Volume "${name}" not found`);
     if (m.reserved > 0) throw new WorldError('conflict', `Volume "${name}" is in use by a running job`);
+    // Like Bacula, every job with data on the volume goes, even one that spans other volumes too.
     const jobIds = this.jobsOnVolume(m.mediaId).filter((id) => {
       const j = this.catalog.job(id)!;
-      return isTerminal(j.jobStatus) && j.volumes.every((v) => v.mediaId === m.mediaId);
+      return j.type === 'B' && isTerminal(j.jobStatus);
     });
     this.catalog.deleteJobs(jobIds);
     m.volJobs = 0;
@@ -931,9 +985,11 @@ export class World extends EventEmitter<WorldEvents> {
     const client = this.catalog.clientByName(name);
     if (!client || client.removed) throw new WorldError('not_found', `Client "${name}" not found`);
     const limit = this.now - client.jobRetention * 1000;
+    // Bacula keeps what the latest restore of each FileSet needs (its Full, Differential, Incrementals) whatever their age.
+    const needed = new Set(this.restoreChains(client.clientId));
     const jobIds = (this.catalog.jobsByClient.get(client.clientId)?.ids ?? []).filter((id) => {
       const j = this.catalog.job(id)!;
-      return isTerminal(j.jobStatus) && (j.endTime ?? 0) < limit;
+      return isTerminal(j.jobStatus) && (j.endTime ?? 0) < limit && !needed.has(id);
     });
     this.catalog.deleteJobs(jobIds);
     return { client, jobIds };
@@ -1097,6 +1153,11 @@ export class World extends EventEmitter<WorldEvents> {
     const ids = jobIds ?? Array.from({ length: store.maxId }, (_, i) => i + 1);
     return ids.filter((id) => eligible(id) && store.setHasCache(id, cached));
   }
+}
+
+/** Key of a client's backups of one FileSet, in the maps of prior backups. */
+function chainKey(clientId: number, filesetId: number): number {
+  return clientId * 1_000_000 + filesetId;
 }
 
 /** The address a generated client answers on: 10.x.y.z from its ClientId. */

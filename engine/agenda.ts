@@ -84,6 +84,12 @@ export class Agenda {
     return out;
   }
 
+  /** Calls `fn` with the time and id of every entry of a kind, in no particular order. */
+  forEachOf(kind: EventKind, fn: (at: number, id: number) => void): void {
+    const code = KIND_CODE[kind];
+    for (let i = 0; i < this.n; i++) if (this.kind[i] === code) fn(this.at[i], this.id[i]);
+  }
+
   /** Rebuilds from a snapshot; keeps the recorded sequence numbers. */
   restore(entries: readonly AgendaEntry[], nextSeq: number): void {
     this.n = 0;

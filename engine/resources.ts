@@ -9,7 +9,7 @@ import { ordered, type Profile } from './profiles.js';
 import { stream } from './random.js';
 import { parseRun } from './schedule.js';
 import type { BackupLevel, ClientRecord, FileSetInclude, FileSetRecord, JobLevel, JobType, PoolRecord } from './types.js';
-import { clientAddress, filesetName, type JobResource, type ScheduleResource, type World } from './world.js';
+import { clientAddress, filesetName, RESTORE_WHERE, type JobResource, type ScheduleResource, type World } from './world.js';
 
 /**
  * The Director's configuration resources as Bacula names them (bdirjson):
@@ -26,8 +26,6 @@ export type Directives = Readonly<Record<string, unknown>>;
 
 const MINUTE = 60_000;
 const DAY_S = 86_400;
-/** Where the simulated restores put files (the engine's restore destination). */
-const RESTORE_WHERE = '/tmp/bacula-restores';
 /** The JobDefs resource whose defaults (config `job_defaults`) every Job here starts from. */
 const JOBDEFS_NAME = 'DefaultJob';
 /** The Messages resource of Jobs; the Director itself uses `Daemon`. */

@@ -43,6 +43,18 @@ export interface JobResource {
   enabled: boolean;
 }
 
+/** A job due to start: a Schedule's run or a client's next job (`status director` scheduled). */
+export interface UpcomingRun {
+  job: JobResource;
+  /** virtual ms */
+  at: number;
+  level: JobLevel;
+  priority: number;
+  pool: string;
+  /** the Volume a backup would append to now; null when none is appendable */
+  volume: string | null;
+}
+
 export interface ScheduleResource {
   name: string;
   runs: RunSpec[];
@@ -77,6 +89,10 @@ const SPAWN_TYPES: Readonly<Record<'B' | 'V' | 'R', number>> = { B: 0.96, V: 0.0
 /** A job spreads over at most this many volumes, whatever the pool's Maximum Volume Bytes. */
 const MAX_VOLUMES_PER_JOB = 100;
 const DAY = 86_400_000;
+/** Bacula's stock Restore Job, and where the simulated restores put files. */
+const RESTORE_JOB = 'RestoreFiles';
+export const RESTORE_WHERE = '/tmp/bacula-restores';
+const verifyJobName = (client: ClientRecord): string => `verify-${client.name}`;
 
 /** The pools every Director here starts with (label format `Vol-`). */
 const POOLS: ReadonlyArray<Pick<PoolRecord, 'name' | 'volRetention' | 'maxVolBytes'>> = [
@@ -278,6 +294,9 @@ export class World extends EventEmitter<WorldEvents> {
       priority: this.settings.jobDefaults.priority, schedule: null, enabled: true,
     };
     this.addJobResource(res);
+    // Its Verify Job, and the Director's one Restore Job (made with the first client).
+    if (!this.jobResources.has(verifyJobName(client))) this.addJobResource({ ...res, name: verifyJobName(client), type: 'V', level: 'O' });
+    if (!this.jobResources.has(RESTORE_JOB)) this.addJobResource({ ...res, name: RESTORE_JOB, type: 'R', level: 'F' });
     return res;
   }
 
@@ -358,23 +377,36 @@ export class World extends EventEmitter<WorldEvents> {
   private spawn(clientId: number): void {
     const client = this.catalog.client(clientId);
     if (!client || !client.enabled) return;
-    const rng = stream(this.seed, 'spawn', clientId, client.spawns);
+    const next = this.nextSpawn(client);
     const n = client.spawns++;
-    const res = this.backupResource(client.clientId);
-    if (!res?.enabled) return;
-    let type: JobType = rng.weighted(SPAWN_TYPES);
-    if (type !== 'B' && !this.lastSuccess.has(chainKey(clientId, res.filesetId))) type = 'B';
-    if (type === 'B') {
-      this.createJob({ res, type: 'B', level: rng.weighted(this.profileOf(client).job_levels), client, key: ['spawn', clientId, n], spawned: true });
-    } else if (type === 'R') {
-      this.createJob({ res: this.restoreResource(res), type: 'R', level: 'F', client, key: ['spawn', clientId, n], spawned: true, where: '/tmp/bacula-restores' });
-    } else {
-      this.createJob({ res: { ...res, name: `verify-${client.name}` }, type: 'V', level: 'O', client, key: ['spawn', clientId, n], spawned: true });
-    }
+    if (!next) return;
+    const { res, type, level } = next;
+    this.createJob({ res, type, level, client, key: ['spawn', clientId, n], spawned: true, where: type === 'R' ? RESTORE_WHERE : undefined });
   }
 
+  /**
+   * What a client's next own job will be: mostly a backup at a level drawn
+   * from its profile, now and then a verify or a restore of its last backups
+   * (never before it has a backup). Drawn from the client's own stream for
+   * that spawn, so it can be foreseen (the scheduled list) without changing
+   * anything. Null when its Backup Job is disabled or gone.
+   */
+  nextSpawn(client: ClientRecord): { res: JobResource; type: JobType; level: JobLevel } | null {
+    const res = this.backupResource(client.clientId);
+    if (!res?.enabled) return null;
+    const rng = stream(this.seed, 'spawn', client.clientId, client.spawns);
+    let type: JobType = rng.weighted(SPAWN_TYPES);
+    if (type !== 'B' && !this.lastSuccess.has(chainKey(client.clientId, res.filesetId))) type = 'B';
+    if (type === 'B') return { res, type, level: rng.weighted(this.profileOf(client).job_levels) };
+    if (type === 'R') return { res: this.restoreResource(res), type, level: 'F' };
+    const verify = this.jobResources.get(verifyJobName(client));
+    return { res: { ...(verify ?? res), name: verifyJobName(client), type: 'V', level: 'O' }, type, level: 'O' };
+  }
+
+  /** The Restore Job a client's restores run as: `RestoreFiles`, on the client and its own FileSet. */
   private restoreResource(res: JobResource): JobResource {
-    return { ...res, name: 'RestoreFiles', type: 'R' };
+    const restore = this.jobResources.get(RESTORE_JOB);
+    return { ...(restore ?? res), name: RESTORE_JOB, type: 'R', level: 'F', clientId: res.clientId, filesetId: res.filesetId };
   }
 
   private fireSchedule(index: number): void {
@@ -416,7 +448,8 @@ export class World extends EventEmitter<WorldEvents> {
       sourceJobs: [], where: req.where ?? '',
     };
     if (req.type === 'R' || req.type === 'V') {
-      planReq.sourceJobs = (req.sourceJobIds ?? this.restoreChain(req.client.clientId, req.type, req.res.filesetId))
+      const filesetId = this.backupResource(req.client.clientId)?.filesetId ?? req.res.filesetId;
+      planReq.sourceJobs = (req.sourceJobIds ?? this.restoreChain(req.client.clientId, req.type, filesetId))
         .map((id) => c.job(id)).filter((j): j is JobRecord => !!j);
     }
     const { plan, level } = planJob(planReq);
@@ -439,6 +472,7 @@ export class World extends EventEmitter<WorldEvents> {
       }
     }
     const schedTime = Math.max(this.now, req.when ?? this.now);
+    if (req.type === 'R') planReq.where ||= RESTORE_WHERE;
     const job: JobRecord = {
       jobId, name: req.res.name, seq: this.jobSeq++ % 60, type: req.type, level, clientId: req.client.clientId,
       jobStatus: 'C', waitStatus: schedTime > this.now ? 't' : null, createdAt: this.now, schedTime,
@@ -871,7 +905,7 @@ export class World extends EventEmitter<WorldEvents> {
     const res = this.backupResource(client.clientId) ?? [...this.jobResources.values()][0];
     return this.createJob({
       res: this.restoreResource({ ...res, clientId: client.clientId }), type: 'R', level: 'F', client,
-      key: ['job', this.nextJobId], spawned: false, where: opts.where ?? '/tmp/bacula-restores', sourceJobIds: sources,
+      key: ['job', this.nextJobId], spawned: false, where: opts.where ?? RESTORE_WHERE, sourceJobIds: sources,
       files: opts.files, bytes: opts.bytes,
     });
   }
@@ -1087,24 +1121,34 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   /**
-   * The runs of the Schedule resources due after `from` and up to `to`, in
-   * time order, with what each would use: the "Scheduled Jobs" of `status
-   * director`. `volume` is the Volume a backup would append to now, or null
-   * when none is appendable (Bacula prints `*unknown*`).
+   * What will start after `from` and up to `to`, in time order, with what each
+   * would use: the "Scheduled Jobs" of `status director`. That is the runs of
+   * the Schedule resources and the next job of each client (what its next
+   * spawn will create, drawn ahead from the same stream). `volume` is the
+   * Volume a backup would append to now, or null when none is appendable
+   * (Bacula prints `*unknown*`).
    */
-  upcomingRuns(from: number, to: number): Array<{ job: JobResource; at: number; level: JobLevel; priority: number; pool: string; volume: string | null }> {
-    const runs: Array<{ job: JobResource; at: number; level: JobLevel; priority: number; pool: string; volume: string | null }> = [];
+  upcomingRuns(from: number, to: number): UpcomingRun[] {
+    const runs: UpcomingRun[] = [];
+    const add = (res: JobResource, at: number, level: JobLevel, priority: number, poolName?: string): void => {
+      const pool = res.type !== 'B' ? undefined
+        : this.catalog.poolByName(poolName ?? LEVEL_POOL[level as BackupLevel]) ?? this.catalog.poolByName(res.pool);
+      runs.push({ job: res, at, level, priority, pool: pool?.name ?? '', volume: pool ? this.appendableVolumeName(pool.poolId) : null });
+    };
     for (const entry of this.scheduledRuns) {
       const res = entry && this.jobResources.get(entry.job);
       if (!entry || !res?.enabled) continue;
       const level: JobLevel = res.type === 'B' ? entry.run.level ?? res.level : res.level;
-      const pool = res.type !== 'B' ? undefined
-        : this.catalog.poolByName(entry.run.pool ?? LEVEL_POOL[level as BackupLevel]) ?? this.catalog.poolByName(res.pool);
-      const volume = pool ? this.appendableVolumeName(pool.poolId) : null;
       for (let at = nextRun(entry.run, from, this.zone); at !== null && at <= to; at = nextRun(entry.run, at, this.zone)) {
-        runs.push({ job: res, at, level, priority: entry.run.priority ?? res.priority, pool: pool?.name ?? '', volume });
+        add(res, at, level, entry.run.priority ?? res.priority, entry.run.pool ?? undefined);
       }
     }
+    this.agenda.forEachOf('spawn', (at, clientId) => {
+      if (at <= from || at > to) return;
+      const client = this.catalog.client(clientId);
+      const next = client && client.enabled && !client.removed ? this.nextSpawn(client) : null;
+      if (next) add(next.res, at, next.level, next.res.priority);
+    });
     return runs.sort((a, b) => a.at - b.at || a.job.name.localeCompare(b.job.name));
   }
 

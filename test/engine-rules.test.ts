@@ -104,3 +104,23 @@ t.test('the first backup of a new Job with another FileSet is upgraded to Full',
   const same = w.run({ job: 'backup-test-server-001', level: 'I' });
   t.equal(same.level, 'I', 'the client\'s own FileSet has its Full');
 });
+
+t.test('the scheduled list foresees each client\'s next job: it is created at that time, with that Job and level', async (t) => {
+  const w = world({ jobIntervalMin: 60, jobIntervalMax: 600 }, { clients: 6, historyDays: 2 });
+  const from = w.now;
+  const runs = w.upcomingRuns(from, from + DAY).filter((r) => r.job.name !== 'AdminMaintenance');
+  t.ok(runs.length >= 6, `${runs.length} client jobs foreseen in a day`);
+  const created: JobRecord[] = [];
+  w.on('job.created', (j) => created.push(j));
+  const firstOf = new Map<number, JobRecord>();
+  w.advanceTo(from + DAY);
+  for (const j of created) if (!firstOf.has(j.clientId) && j.spawned) firstOf.set(j.clientId, j);
+  for (const run of runs.filter((r, i, all) => all.findIndex((o) => o.job.clientId === r.job.clientId) === i)) {
+    const job = firstOf.get(run.job.clientId);
+    t.ok(job, `client ${run.job.clientId} created its job`);
+    if (!job) continue;
+    t.equal(job.createdAt, run.at, `${job.name} created at the time foreseen`);
+    t.equal(job.name, run.job.name);
+    t.equal(job.plan.upgradedFrom ?? job.level, run.level, 'at the level foreseen');
+  }
+});

@@ -101,7 +101,7 @@ t.test('writes: read back, obeyed by the engine, refused with the directive name
   t.equal(run.status, 200);
   const gone = await send(s, 'DELETE', '/res/director/client/web-new');
   t.equal(gone.status, 200, 'a Client with a job running is deleted');
-  t.same(gone.body.data.map((r: Json) => Object.keys(r)[0]), ['Job', 'Client'], 'with the Job that ran on it');
+  t.same(gone.body.data.map((r: Json) => Object.keys(r)[0]), ['Job', 'Job', 'Client'], 'with its Backup and Verify Jobs');
   t.equal((await api(s.url, '/res/director/client/web-new')).status, 404);
   t.equal((await api(s.url, '/res/director/job/backup-web-new')).status, 404);
   const atDelete = await jobIds(s, 'web-new');

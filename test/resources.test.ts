@@ -55,7 +55,9 @@ t.test('a deleted Client stops: no new job, the catalog row and its jobs stay, c
   const before = jobsOf(w, name).map((j) => j.jobId);
   t.ok(before.length > 0);
   const removed = deleteResource(w, 'Client', name);
-  t.same(removed.map((r) => r.type), ['Job', 'Job', 'Client'], 'its Backup Job and the AdminMaintenance Job that ran on it went with it');
+  t.same(removed.map((r) => r.type === 'Job' ? r.config.Name : r.type).sort(),
+    ['AdminMaintenance', 'Client', 'RestoreFiles', `backup-${name}`, `verify-${name}`].sort(),
+    'its Backup and Verify Jobs and the Jobs made with it (AdminMaintenance, RestoreFiles) went with it');
   t.equal(resourceConfig(w, 'Client', name), undefined);
   t.equal(spawnEntries(w, name), 0, 'no spawn is booked');
   w.advanceTo(w.now + 3 * DAY);

@@ -36,7 +36,7 @@ export function mockRoutes(director: LiveDirector, startedReal: number, realNow:
         uptime: Math.floor((realNow() - startedReal) / 1000),
         virtual_time: w.zone.sql(w.now), virtual_epoch: Math.floor(w.now / 1000), timezone: w.zone.zone,
         speed: director.clock.speed, paused: director.clock.paused,
-        clients: c.clients.length, jobs: c.totals.jobs, running: w.running.size, queued: w.queue.size,
+        clients: c.clients.filter((cl) => !cl.removed).length, jobs: c.totals.jobs, running: w.running.size, queued: w.queue.size,
         error_rate: w.errorRate, seed: w.seed,
       },
       error: 0,

@@ -11,8 +11,9 @@ import {
 } from '../wire/status.js';
 import type { RouteDeps } from './index.js';
 
-/** How far ahead `status director` lists Schedule runs (Bacula's default: one day). */
-const SCHEDULED_AHEAD_MS = 86_400_000;
+const DAY_MS = 86_400_000;
+/** `status director days=N limit=N`: how far ahead the scheduled jobs are listed (Bacula: 1 day by default, at most 500) and how many. */
+const SCHEDULED = { days: 1, maxDays: 500 } as const;
 
 /** Every job the Director holds (created, waiting, running), in JobId order. */
 function liveJobs(w: World): JobRecord[] {
@@ -31,11 +32,12 @@ function runningJobs(w: World, keep: (j: JobRecord) => boolean): JobRecord[] {
   return out.sort((a, b) => a.jobId - b.jobId);
 }
 
-/** `status director`: header, the day's Schedule runs, the jobs held, the last jobs ended. */
-export function directorStatus(w: World) {
+/** `status director`: header, the jobs due in the next `days` (at most `limit`), the jobs held, the last jobs ended. */
+export function directorStatus(w: World, ahead: { days?: number; limit?: number } = {}) {
+  const runs = w.upcomingRuns(w.now, w.now + (ahead.days ?? SCHEDULED.days) * DAY_MS);
   return {
     header: directorHeader(w),
-    scheduled: w.upcomingRuns(w.now, w.now + SCHEDULED_AHEAD_MS).map((run) => scheduledRow(w, run)),
+    scheduled: runs.slice(0, ahead.limit ?? runs.length).map((run) => scheduledRow(w, run)),
     running: liveJobs(w).map((j) => directorRunningRow(w, j)),
     terminated: w.recentlyEnded(TERMINATED_KEPT).map((j) => directorTerminatedRow(w, j)),
   };
@@ -117,10 +119,12 @@ export function statusRoutes({ director }: RouteDeps): Router {
   };
 
   r.get('/status/director', (ctx) => {
-    const name = new Params(ctx, ['name']).string('name');
+    const p = new Params(ctx, ['name', 'days', 'limit']);
+    const name = p.string('name');
+    const ahead = { days: p.integer('days', 0, SCHEDULED.maxDays), limit: p.integer('limit', 0, 1_000_000) };
     const w = director.sync();
     checkDirector(w, name);
-    reply(ctx, directorStatus(w));
+    reply(ctx, directorStatus(w, ahead));
   });
 
   // A client's or a storage's status, named by ?name= (GET, or POST as the manual has it for a client).

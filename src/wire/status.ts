@@ -2,7 +2,7 @@ import { DIRECTOR, sdBytes } from '../../engine/joblog.js';
 import { LEVEL_FACTOR } from '../../engine/planner.js';
 import { fdUname, type Profile } from '../../engine/profiles.js';
 import type { BackupLevel, ClientRecord, JobRecord, MediaRecord, StorageRecord, VolumeUse } from '../../engine/types.js';
-import type { World } from '../../engine/world.js';
+import type { UpcomingRun, World } from '../../engine/world.js';
 import { jobRow, logRow } from './catalog.js';
 
 /**
@@ -114,7 +114,7 @@ export function directorHeader(w: World) {
     pid: pid(w, 0),
     jobs_run: endedCount(w),
     jobs_running: (by.C ?? 0) + (by.R ?? 0),
-    nclients: c.clients.length,
+    nclients: c.clients.filter((cl) => !cl.removed).length,
     nstores: c.storages.length,
     npools: c.pools.length,
     ncats: 1,
@@ -129,8 +129,8 @@ export function directorHeader(w: World) {
   };
 }
 
-/** One entry of `.status dir scheduled`: a Schedule run due within the day. */
-export function scheduledRow(w: World, run: ReturnType<World['upcomingRuns']>[number]) {
+/** One entry of `.status dir scheduled`: a Schedule run or a client's next job, due within the days asked. */
+export function scheduledRow(w: World, run: UpcomingRun) {
   const backup = run.job.type === 'B';
   return {
     name: run.job.name,

@@ -306,6 +306,9 @@ export function emptyTotals(): Totals {
   return { jobs: 0, files: 0, bytes: 0, joberrors: 0, byStatus: {} };
 }
 
+/** Bytes a volume label takes at the start of a new volume. */
+export const VOLUME_LABEL_BYTES = 212;
+
 export function isTerminal(status: string): status is TerminalStatus {
   return status === 'T' || status === 'E' || status === 'f' || status === 'A';
 }

@@ -1,4 +1,5 @@
 import { bytesReport, hms, kbRate, reportLine, utime, withCommas, withSuffix, type ZoneClock } from './format.js';
+import { VOLUME_LABEL_BYTES } from './catalog.js';
 import type { Step } from './timeline.js';
 import type {
   ClientRecord, DaemonMessage, FileSetRecord, JobRecord, PoolRecord, StorageRecord,
@@ -134,7 +135,7 @@ function renderLine(ctx: LogContext, job: JobRecord, step: Step): [string, strin
     case 'readyRead':
       return [sd, `Ready to read from volume "${vol.volumeName}" on File device ${device(st)}.`];
     case 'forwardSpacing':
-      return [sd, `Forward spacing Volume "${vol.volumeName}" to addr=${vol.sizeBefore + 212}`];
+      return [sd, `Forward spacing Volume "${vol.volumeName}" to addr=${vol.sizeBefore}`];
     case 'endOfVolume':
       return [sd, `End of Volume "${vol.volumeName}" at addr=${vol.sizeBefore + vol.bytes} on device ${device(st)}.`];
     case 'restoreError':
@@ -154,7 +155,7 @@ function renderLine(ctx: LogContext, job: JobRecord, step: Step): [string, strin
 
 /** SD bytes include block and record headers: a little more than the FD sent. */
 export function sdBytes(job: JobRecord): number {
-  return job.jobBytes === 0 ? 0 : job.jobBytes + job.jobFiles * 131 + 212;
+  return job.jobBytes === 0 ? 0 : job.jobBytes + job.jobFiles * 131 + VOLUME_LABEL_BYTES;
 }
 
 function termination(job: JobRecord): { word: string; fd: string; sd: string; error: boolean } {
@@ -237,10 +238,11 @@ function report(ctx: LogContext, job: JobRecord, step: Step): string {
     L('FD Bytes Written', bytesReport(written)), L('SD Bytes Written', bytesReport(sdb)),
     L('Rate', kbRate(written, elapsed)), L('Software Compression', 'None'),
     L('Comm Line Compression', written ? `${(1 + (job.jobId % 30) / 10).toFixed(1)}% 1.0:1` : 'None'),
-    L('Snapshot/VSS', 'no'), L('Encryption', 'no'), L('Accurate', 'no'),
+    // A Windows File daemon snapshots with VSS.
+    L('Snapshot/VSS', /Win(32|64)/.test(client?.uname ?? '') ? 'yes' : 'no'), L('Encryption', 'no'), L('Accurate', 'no'),
     L('Volume name(s)', started ? job.volumes.map((v) => v.volumeName).join('|') : ''),
     L('Volume Session Id', job.volSessionId), L('Volume Session Time', job.volSessionTime),
-    L('Last Volume Bytes', bytesReport(started && lastVol ? lastVol.sizeBefore + (job.jobStatus === 'A' ? 0 : lastVol.bytes) + (lastVol.created ? 212 : 0) : 0)),
+    L('Last Volume Bytes', bytesReport(started && lastVol ? lastVol.sizeBefore + (job.jobStatus === 'A' ? 0 : lastVol.bytes) : 0)),
     L('Non-fatal FD errors', job.jobErrors), L('SD Errors', 0),
     L('FD termination status', term.fd), L('SD termination status', term.sd), L('Termination', term.word), '',
   ].join('\n');

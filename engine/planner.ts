@@ -52,7 +52,7 @@ export function planJob(req: PlanRequest): { plan: JobPlan; level: JobLevel } {
     let bytes = rng.between(profile.typical_bytes_min, profile.typical_bytes_max) * factor;
     if (rng.chance(req.errorRate)) {
       plan.failure = rng.pick(profile.error_types);
-      plan.outcome = plan.failure.message.startsWith('Fatal error') ? 'f' : 'E';
+      plan.outcome = outcomeOf(plan.failure.message);
       const got = rng.between(FAILED_FACTOR.min, FAILED_FACTOR.max);
       files *= got;
       bytes *= got;
@@ -74,6 +74,16 @@ export function planJob(req: PlanRequest): { plan: JobPlan; level: JobLevel } {
     }
   }
   return { plan, level };
+}
+
+/**
+ * How a failure message ends a job: the Director cancels a job that waited past
+ * its Max Wait Time (`... Job canceled.`, status A), a `Fatal error:` is `f`,
+ * any other error `E`.
+ */
+function outcomeOf(message: string): JobPlan['outcome'] {
+  if (/Job canceled\.$/.test(message)) return 'A';
+  return message.startsWith('Fatal error') ? 'f' : 'E';
 }
 
 function restoreError(where: string, i: number): DaemonMessage {

@@ -139,7 +139,7 @@ function backupSteps(job: JobRecord, s: number, connectDelay: number, add: Add, 
     openVolume(job, i, at, add);
     add(at, 'newVolumeMounted', i);
   }
-  const failing = plan.outcome === 'E' || plan.outcome === 'f';
+  const failing = plan.outcome === 'E' || plan.outcome === 'f' || plan.outcome === 'A';
   if (failing) add(d1, 'failure');
   add(d1 + 1000, 'sdElapsed');
   if (!failing) add(d1 + 1000, 'despool');

@@ -218,7 +218,7 @@ export interface JobRecord {
 
 /** What a job will do, drawn once from its own random stream and its client's profile. */
 export interface JobPlan {
-  outcome: 'T' | 'W' | 'E' | 'f';
+  outcome: 'T' | 'W' | 'E' | 'f' | 'A';
   files: number;
   /** bytes written (read, for a restore or verify); software compression is not simulated, so ReadBytes = JobBytes */
   bytes: number;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
 import { emptyFacts } from './jobstore.js';
-import { Catalog, isTerminal } from './catalog.js';
+import { Catalog, isTerminal, VOLUME_LABEL_BYTES } from './catalog.js';
 import { JobQueue } from './queue.js';
 import { ZoneClock } from './format.js';
 import { DIRECTOR, renderLogText, uniqueJobName, type LogContext } from './joblog.js';
@@ -704,12 +704,15 @@ export class World extends EventEmitter<WorldEvents> {
     job.endTime = this.now;
     job.jobTDate = Math.floor(this.now / 1000);
     job.waitStatus = null;
-    if (job.canceledAt === null) {
+    // A job the Director canceled (by command, or past its Max Wait Time) counts nothing written.
+    if (job.canceledAt === null && plan.outcome !== 'A') {
       job.jobFiles = plan.files;
       job.jobBytes = job.type === 'V' ? 0 : plan.bytes;
       job.readBytes = job.jobBytes;
       job.jobErrors = plan.outcome === 'W' ? plan.warnings.length
         : plan.outcome === 'E' || plan.outcome === 'f' ? (job.type === 'R' ? plan.warnings.length : 1) : 0;
+    } else if (job.canceledAt === null) {
+      job.jobErrors = 1;
     }
     const status = job.canceledAt !== null ? 'A' : plan.outcome === 'W' ? 'T' : plan.outcome;
     this.releaseVolumes(job);
@@ -752,10 +755,12 @@ export class World extends EventEmitter<WorldEvents> {
         m = this.createVolume(pool, this.now);
         created = true;
       }
+      // A volume labelled but never written: this job opens it as a new one.
+      const fresh = created || (m.volJobs === 0 && m.reserved === 0 && m.volBytes === VOLUME_LABEL_BYTES);
       const free = m.maxVolBytes > 0 ? Math.max(0, m.maxVolBytes - m.volBytes - m.reserved) : Infinity;
       const take = Math.min(free, remaining);
       uses.push({
-        mediaId: m.mediaId, volumeName: m.volumeName, created: created || m.volBytes + m.reserved === 0,
+        mediaId: m.mediaId, volumeName: m.volumeName, created: fresh,
         sizeBefore: m.volBytes + m.reserved, bytes: take, jobMediaId: 0, firstIndex: 0, lastIndex: 0,
       });
       m.reserved += take;
@@ -782,7 +787,7 @@ export class World extends EventEmitter<WorldEvents> {
     const m: MediaRecord = {
       mediaId, volumeName: name ?? `${pool.labelFormat.replace(/[*]$/, '') || 'Vol-'}${String(mediaId).padStart(4, '0')}`,
       poolId: pool.poolId, mediaType: 'File', storageId: 1, firstWritten: null, lastWritten: null, labelDate: at,
-      volJobs: 0, volFiles: 0, volBlocks: 0, volMounts: 0, volBytes: 0, volErrors: 0, volWrites: 0, volStatus: 'Append',
+      volJobs: 0, volFiles: 0, volBlocks: 0, volMounts: 0, volBytes: VOLUME_LABEL_BYTES, volErrors: 0, volWrites: 0, volStatus: 'Append',
       enabled: 1, recycle: pool.recycle, volRetention: pool.volRetention, volUseDuration: pool.volUseDuration,
       maxVolJobs: pool.maxVolJobs, maxVolFiles: pool.maxVolFiles, maxVolBytes: pool.maxVolBytes, recycleCount: 0,
       initialWrite: null, reserved: 0,
@@ -802,7 +807,7 @@ export class World extends EventEmitter<WorldEvents> {
 
   private releaseVolumes(job: JobRecord): void {
     if (job.type !== 'B') return;
-    const written = job.canceledAt === null;
+    const written = job.canceledAt === null && job.plan.outcome !== 'A';
     let index = 1;
     for (const v of job.volumes) {
       const m = this.catalog.mediaById(v.mediaId);
@@ -814,7 +819,7 @@ export class World extends EventEmitter<WorldEvents> {
       v.lastIndex = Math.max(index, Math.round(index - 1 + share * job.jobFiles));
       index = v.lastIndex;
       if (!written) continue;
-      m.volBytes += v.bytes + (v.created ? 212 : 0);
+      m.volBytes += v.bytes;
       m.volJobs++;
       m.volFiles += 1;
       m.volBlocks += Math.ceil(v.bytes / 64512);

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { isTerminal } from '../engine/catalog.js';
+import { isTerminal, VOLUME_LABEL_BYTES } from '../engine/catalog.js';
 import { createResource } from '../engine/resources.js';
 import type { JobRecord } from '../engine/types.js';
 import type { World } from '../engine/world.js';
-import { world } from './fixtures/world.js';
+import { testProfile, world } from './fixtures/world.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -52,7 +52,7 @@ t.test('a backup canceled while running keeps only the volumes it reached', asyn
   const last = w.catalog.mediaByName(job.volumes[job.volumes.length - 1].volumeName)!;
   t.equal(last.volStatus, 'Append', 'the volume it stopped on takes more data');
   const unreached = w.catalog.media.filter((m) => m.poolId === last.poolId && m.mediaId > last.mediaId);
-  t.ok(unreached.length > 0 && unreached.every((m) => m.volStatus === 'Append' && m.volBytes === 0), 'volumes it never reached stay empty and appendable');
+  t.ok(unreached.length > 0 && unreached.every((m) => m.volStatus === 'Append' && m.volJobs === 0 && m.volBytes === VOLUME_LABEL_BYTES), 'volumes it never reached hold just their label and stay appendable');
 });
 
 t.test('purge of a volume removes every job with data on it, even one that spans others', async (t) => {
@@ -123,4 +123,34 @@ t.test('the scheduled list foresees each client\'s next job: it is created at th
     t.equal(job.name, run.job.name);
     t.equal(job.plan.upgradedFrom ?? job.level, run.level, 'at the level foreseen');
   }
+});
+
+t.test('a job past its Max Wait Time is canceled by the Director: A, Backup Canceled, nothing counted', async (t) => {
+  const w = world({ jobIntervalMin: 1e6, jobIntervalMax: 1e6, profiles: [testProfile({ error_types: [{ daemon: 'dir', message: 'Fatal error: Max wait time exceeded. Job canceled.' }] })] }, { clients: 1, errorRate: 1 });
+  const job = w.run({ job: 'backup-test-server-001', level: 'F' });
+  finish(w, job);
+  t.equal(job.jobStatus, 'A');
+  t.match(job, { jobFiles: 0, jobBytes: 0, jobErrors: 1 });
+  const text = w.jobLog(job.jobId).map((l) => l.text).join('');
+  t.match(text, /Max wait time exceeded\. Job canceled\./);
+  t.match(text, /Termination: {12}Backup Canceled\n/);
+});
+
+t.test('a Windows client\'s backups say Snapshot/VSS: yes, a Linux client\'s no', async (t) => {
+  const win = testProfile({ key: 'win_box', name_prefix: 'win-box', uname: 'Microsoft Windows Server 2019 Standard Edition (build 17763), 64-bit,Cross-compile,Win64', os: 'windows' });
+  const w = world({ jobIntervalMin: 1e6, jobIntervalMax: 1e6, profiles: [testProfile({ count: 1 }), { ...win, count: 1 }] }, { clients: 2, errorRate: 0 });
+  for (const [client, vss] of [['test-server-001', 'no'], ['win-box-001', 'yes']]) {
+    const job = w.run({ job: `backup-${client}`, level: 'F' });
+    finish(w, job);
+    t.match(w.jobLog(job.jobId).map((l) => l.text).join(''), new RegExp(`  Snapshot/VSS: +${vss}\\n`), client);
+  }
+});
+
+t.test('volumes never hold more than their Maximum Volume Bytes, label included', async (t) => {
+  const w = world({ jobIntervalMin: 30, jobIntervalMax: 60 }, { clients: 4, errorRate: 0 });
+  for (const pool of ['Full', 'Incremental', 'Differential']) w.updatePool(pool, { maxVolBytes: 700_000_000 });
+  w.advanceTo(w.now + 2 * DAY);
+  const filled = w.catalog.media.filter((m) => m.volStatus === 'Full');
+  t.ok(filled.length > 3, `${filled.length} volumes filled up`);
+  for (const m of w.catalog.media) t.ok(m.volBytes <= m.maxVolBytes, `${m.volumeName}: ${m.volBytes} <= ${m.maxVolBytes}`);
 });

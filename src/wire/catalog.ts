@@ -48,7 +48,8 @@ export function jobRow(w: World, j: JobRecord) {
     hasbase: j.hasBase,
     hascache: j.hasCache,
     reviewed: j.reviewed,
-    comment: j.comment,
+    // The catalog column is NOT NULL: no comment is an empty string.
+    comment: j.comment ?? '',
     filetable: 'File',
     client: c.client(j.clientId)?.name ?? null,
     pool: c.pool(j.poolId)?.name ?? null,

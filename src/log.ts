@@ -1,41 +1,107 @@
-import { mkdirSync, openSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { RotatingFile } from './log-file.js';
 
-const LEVELS: Record<string, string> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
+const LEVELS: Record<string, pino.Level> = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR: 'error' };
 
 /** Bytes a log destination gathers before it writes; the housekeeping tick flushes the rest every second. */
 const BUFFER = 8 * 1024;
 
 /**
- * JSON lines to the log file and to stdout (journald under systemd);
- * passwords and tokens never logged. Lines are written in batches: one write
- * per access-log line costs a request a syscall per stream, which under load
- * was the largest single cost of serving a request. `flushAll()` pushes out what
- * is waiting (the server calls it every second and on shutdown).
+ * Keys never written. Request lines carry only method, path (no query
+ * string), status and duration, so a secret would only arrive inside an
+ * object someone logs. Explicit paths, not wildcards: `*.password` made every
+ * log call four times slower (3.6 against 0.8 µs a line).
  */
-export function createLogger(cfg: Config, opts: { quiet?: boolean } = {}): Logger & { flushAll(sync?: boolean): void } {
+const REDACT = [
+  'password', 'access_token', 'token', 'authorization', 'headers.authorization', 'body.password',
+  'req.headers.authorization', 'req.headers.cookie', 'req.body.password',
+];
+
+export type AppLogger = Logger & {
+  /** Writes out what waits; `sync` before the process exits. */
+  flushAll(sync?: boolean): void;
+  /** Writes out what waits and closes the log file. */
+  close(): void;
+};
+
+/**
+ * JSON lines to `logging.file`, rotated at `max_bytes` keeping `backup_count`
+ * files, and to stdout: JSON (journald under systemd) or, on a terminal, one
+ * readable line per record. Lines to the file and to a pipe are written in
+ * batches: one write per access-log line costs a request a syscall per
+ * stream, which under load was the largest single cost of serving a request.
+ * `flushAll()` pushes out what is waiting (the server calls it every second
+ * and on shutdown). A terminal gets its lines at once: it is read by a person.
+ */
+export function createLogger(cfg: Config, opts: { quiet?: boolean; pretty?: boolean } = {}): AppLogger {
   const level = cfg.server.debug ? 'debug' : LEVELS[cfg.logging.level] ?? 'info';
-  const file = resolve(cfg.base, cfg.logging.file);
-  mkdirSync(dirname(file), { recursive: true });
-  // Opened here, not by the stream: a stream still opening when the process
-  // exits makes pino's exit flush throw ("sonic boom is not ready yet").
-  const destinations = [pino.destination({ fd: openSync(file, 'a'), sync: false, minLength: BUFFER })];
-  if (!opts.quiet) destinations.push(pino.destination({ dest: 1, sync: false, minLength: BUFFER }));
-  const streams: pino.StreamEntry[] = destinations.map((stream) => ({ level: level as pino.Level, stream }));
-  const logger = pino({ level, redact: ['req.headers.authorization', 'password', 'access_token'] }, pino.multistream(streams));
+  const file = new RotatingFile(resolve(cfg.base, cfg.logging.file), cfg.logging.max_bytes, cfg.logging.backup_count, BUFFER);
+  const flushers: { flush(): void; flushSync?(): void }[] = [file];
+  const streams: pino.StreamEntry[] = [{ level, stream: file }];
+  if (!opts.quiet) {
+    const pretty = opts.pretty ?? process.stdout.isTTY === true;
+    const out = pino.destination({ dest: 1, sync: false, minLength: pretty ? 0 : BUFFER });
+    flushers.push(out);
+    streams.push({ level, stream: pretty ? { write: (line: string) => out.write(prettyLine(line, !process.env.NO_COLOR)) } : out });
+  }
+  const logger = pino({ level, redact: REDACT }, pino.multistream(streams));
   return Object.assign(logger, {
-    /** Writes out what waits; `sync` before the process exits. */
     flushAll(sync = false): void {
-      for (const d of destinations) {
+      for (const d of flushers) {
         try {
-          if (sync) d.flushSync();
+          if (sync && d.flushSync) d.flushSync();
           else d.flush();
         } catch {
           // A destination not open yet (or already closed) has nothing to lose.
         }
       }
     },
+    close(): void {
+      this.flushAll(true);
+      file.close();
+    },
   });
+}
+
+const LEVEL_NAMES: Record<number, [string, string]> = {
+  10: ['TRACE', '90'], 20: ['DEBUG', '36'], 30: ['INFO ', '32'], 40: ['WARN ', '33'], 50: ['ERROR', '31'], 60: ['FATAL', '35'],
+};
+const OMIT = new Set(['level', 'time', 'pid', 'hostname', 'msg']);
+
+/**
+ * One pino JSON line as a person reads it on a terminal:
+ * `14:03:07.215 INFO  GET /cat/Job 200 1.2 ms`, other fields as key=value,
+ * an error's stack on the lines below.
+ */
+export function prettyLine(json: string, color = true): string {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return json;
+  }
+  const d = new Date(typeof r.time === 'number' ? r.time : Date.now());
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+  const [name, code] = LEVEL_NAMES[r.level as number] ?? [String(r.level), '0'];
+  const lvl = color ? `\x1b[${code}m${name}\x1b[0m` : name;
+  let text: string;
+  const rest = Object.keys(r).filter((k) => !OMIT.has(k));
+  if (r.msg === 'request' && typeof r.method === 'string') {
+    text = `${r.method} ${String(r.path)} ${String(r.status)} ${String(r.ms)} ms`;
+    rest.splice(0, rest.length, ...rest.filter((k) => !['method', 'path', 'status', 'ms'].includes(k)));
+  } else text = String(r.msg ?? '');
+  let stack = '';
+  const fields: string[] = [];
+  for (const k of rest) {
+    const v = r[k];
+    if (k === 'err' && v && typeof v === 'object' && typeof (v as { stack?: unknown }).stack === 'string') {
+      stack = '\n    ' + (v as { stack: string }).stack.split('\n').join('\n    ');
+      continue;
+    }
+    fields.push(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  }
+  return `${time} ${lvl} ${text}${fields.length ? '  ' + fields.join(' ') : ''}${stack}\n`;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { Tokens } from './auth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { LiveDirector } from './director.js';
 import { createLogger } from './log.js';
+import { drain, Snapshots, trackResponses, type SnapshotAtStop } from './shutdown.js';
 import { DataError, Store } from './store.js';
 
 export interface StartOptions {
@@ -15,6 +16,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   quiet?: boolean;
+  /** real ms a stop may spend on a snapshot the journal makes unnecessary (default 2000) */
+  stopSnapshotBudgetMs?: number;
 }
 
 /**
@@ -22,14 +25,17 @@ export interface StartOptions {
  * listening. Everything that can refuse to start (config, certificates, data
  * files) is checked before the logger opens its files or a socket is bound.
  */
-export async function start(opts: StartOptions = {}): Promise<{ server: Server; close: () => Promise<void>; port: number }> {
+export async function start(opts: StartOptions = {}): Promise<{ server: Server; close: (reason?: string) => Promise<StopReport>; port: number }> {
   const config = loadConfig(opts.config);
   if (opts.port !== undefined) config.server.port = opts.port;
   if (opts.host !== undefined) config.server.host = opts.host;
   const tls = config.server.tls;
   const certs = tls.enabled ? { cert: readFileSync(resolve(config.base, tls.cert_file)), key: readFileSync(resolve(config.base, tls.key_file)) } : null;
   const store = new Store(resolve(config.base, config.simulation.data_dir));
+  const fromSnapshot = existsSync(store.snapshotPath);
+  const openedAt = performance.now();
   const { director, warnings } = LiveDirector.open(config, store);
+  const opened = { ms: performance.now() - openedAt, fromSnapshot };
   const log = createLogger(config, { quiet: opts.quiet });
   for (const w of warnings) log.warn(w);
   const tokens = new Tokens(config.authentication.token_ttl);
@@ -45,7 +51,7 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
     });
   } catch (e) {
     director.close();
-    log.flushAll(true);
+    log.close();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new Error(`port ${config.server.port} on ${config.server.host} is already in use (another bacula-mock? see \`lsof -i :${config.server.port}\`)`);
     if (err.code === 'EACCES') throw new Error(`no permission to listen on port ${config.server.port} (ports below 1024 need root)`);
@@ -53,48 +59,91 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  let lastSnapshot = Date.now();
+  const snapshots = new Snapshots(director, opened);
   // Wall-clock housekeeping: record how far virtual time got, sweep tokens, snapshot now and then.
   const housekeeping = cron.schedule('* * * * * *', () => {
     log.flushAll();
     director.tick();
     tokens.sweep();
-    if (Date.now() - lastSnapshot >= config.simulation.snapshot_interval * 1000 && store.pending > 0) {
-      director.snapshot();
-      lastSnapshot = Date.now();
+    if (snapshots.due(config.simulation.snapshot_interval * 1000)) {
+      const ms = snapshots.take();
+      log.debug({ ms: Math.round(ms) }, 'snapshot written');
     }
   });
   log.info({ port, host: config.server.host, tls: tls.enabled, config: config.file }, `bacula-mock listening on ${tls.enabled ? 'https' : 'http'}://${config.server.host}:${port}`);
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
+  const inflight = trackResponses(server);
+  const budget = opts.stopSnapshotBudgetMs ?? STOP_SNAPSHOT_BUDGET_MS;
+  let closing: Promise<StopReport> | null = null;
+  const close = (reason = 'close'): Promise<StopReport> => {
     closing ??= (async () => {
+      const began = performance.now();
+      log.info({ reason, inflight: inflight.size }, 'bacula-mock stopping: draining connections');
       housekeeping.stop();
-      await new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeIdleConnections?.();
-        setTimeout(() => server.closeAllConnections?.(), 3000).unref();
-      });
-      director.snapshot();
+      await drain(server, inflight, DRAIN_MS);
+      const drained = performance.now();
+      let saved: { snapshot: SnapshotAtStop | 'failed'; estimate_ms: number };
+      let failed: Error | null = null;
+      try {
+        saved = snapshots.atStop(budget);
+      } catch (e) {
+        failed = e as Error;
+        saved = { snapshot: 'failed', estimate_ms: 0 };
+        log.error({ err: e }, 'snapshot at shutdown failed; the journal still holds every acknowledged command');
+      }
+      // Closing the journal fsyncs the housekeeping records too.
       director.close();
-      log.flushAll(true);
+      const report: StopReport = {
+        ...saved, drain_ms: Math.round(drained - began), snapshot_ms: Math.round(performance.now() - drained), total_ms: Math.round(performance.now() - began),
+      };
+      log.info(report, saved.snapshot === 'skipped'
+        ? `bacula-mock stopped; snapshot skipped (the last took ${saved.estimate_ms} ms): the journal is replayed at the next start`
+        : 'bacula-mock stopped');
+      log.close();
+      if (failed) throw failed;
+      return report;
     })();
     return closing;
   };
   return { server, close, port };
 }
 
+/** How a stop went, in real milliseconds (logged as its last line). */
+export interface StopReport {
+  snapshot: SnapshotAtStop | 'failed';
+  /** what the snapshot was expected to take */
+  estimate_ms: number;
+  drain_ms: number;
+  snapshot_ms: number;
+  total_ms: number;
+}
+
+/** How long requests in flight may take to finish once a stop begins. */
+const DRAIN_MS = 3000;
+/** Longest a stop spends writing a snapshot the journal makes unnecessary (see Snapshots). */
+const STOP_SNAPSHOT_BUDGET_MS = 2000;
+
 /**
  * Runs the server in the foreground until SIGTERM or SIGINT (what `npm start`,
- * `bacula-mock start` and the systemd unit do). A start that fails prints one
+ * `bacula-mock start` and the systemd unit do), then stops gracefully and
+ * exits 0 (1 if the state could not be saved). A start that fails prints one
  * line per problem on stderr and exits 2. With port 0 the chosen port is
  * printed as `PORT=N`, for tests and benchmarks.
  */
 export async function serve(opts: StartOptions = {}): Promise<void> {
   try {
-    const { close, port } = await start(opts);
+    const { close, port, server } = await start(opts);
     if (opts.port === 0) process.stdout.write(`PORT=${port}\n`);
+    let stopping = false;
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(sig, () => void close().then(() => process.exit(0)));
+      process.on(sig, () => {
+        // A second signal cuts the wait for requests in flight short; the state is still saved.
+        if (stopping) return server.closeAllConnections();
+        stopping = true;
+        close(sig).then(() => process.exit(0), (e: Error) => {
+          process.stderr.write(`bacula-mock: stopped with an error: ${e.message}\n`);
+          process.exit(1);
+        });
+      });
     }
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(err.lines.map((l) => `config error: ${l}`).join('\n') + '\n');

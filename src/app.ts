@@ -74,6 +74,15 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   const areas = [mock.guarded, ...GUARDED_ROUTES.map((area) => area({ config, director }))];
   const guarded = new Router();
   guarded.use(guard);
+  guarded.use(async (ctx, next) => {
+    // `director=` is accepted on every call, as by Bacula Enterprise's API; this server is one Director.
+    const asked = ctx.query.director;
+    if (Array.isArray(asked)) throw new ApiError('bad_request', 'Parameter "director" given more than once');
+    if (asked !== undefined && asked !== director.world.director.name) {
+      throw new ApiError('not_found', `Director "${asked}" not found (this is ${director.world.director.name})`);
+    }
+    await next();
+  });
   for (const area of areas) guarded.use(area.routes());
   app.use(guarded.routes());
 

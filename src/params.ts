@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { ZoneClock } from '../engine/format.js';
 import { ApiError } from './errors.js';
+import { GLOBAL_PARAMS } from './validate.js';
 
 /**
  * Query-string parameters, checked. Unknown names are refused by name (a typo
@@ -12,6 +13,7 @@ export class Params {
 
   constructor(ctx: Context, known: readonly string[]) {
     for (const [name, value] of Object.entries(ctx.query)) {
+      if (GLOBAL_PARAMS.includes(name) && !known.includes(name)) continue;
       if (!known.includes(name)) {
         throw new ApiError('bad_request', `Unknown parameter "${name}" (known: ${known.join(', ')})`);
       }

@@ -3,18 +3,36 @@ import { ApiError } from './errors.js';
 
 type Check<T> = (v: unknown, name: string) => T;
 
-/** The JSON object body of a request; unknown keys are refused by name. */
+/**
+ * The arguments of a command: the JSON object body, and the query string too
+ * (`POST /cmd/cancel?jobid=5`, as a client of the Director's API may send
+ * them). Unknown names are refused wherever they come from; a name given in
+ * both places with different values is refused too. `director=` is checked
+ * once for every route (see `GLOBAL_PARAMS`).
+ */
 export function body(ctx: Context, known: readonly string[]): Record<string, unknown> {
   const raw = (ctx.request as unknown as { body?: unknown }).body;
-  if (raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0)) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ApiError('bad_request', 'Request body must be a JSON object');
-  const obj = raw as Record<string, unknown>;
+  const empty = raw === undefined || raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0);
+  if (!empty && (typeof raw !== 'object' || Array.isArray(raw))) throw new ApiError('bad_request', 'Request body must be a JSON object');
+  const obj: Record<string, unknown> = empty ? {} : { ...(raw as Record<string, unknown>) };
   const unknown = Object.keys(obj).filter((k) => !known.includes(k));
   if (unknown.length) {
     throw new ApiError('bad_request', `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}${known.length ? ` (known: ${known.join(', ')})` : ''}`);
   }
+  for (const [name, value] of Object.entries(ctx.query)) {
+    if (GLOBAL_PARAMS.includes(name)) continue;
+    if (!known.includes(name)) throw new ApiError('bad_request', `Unknown parameter "${name}"${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+    if (Array.isArray(value)) throw new ApiError('bad_request', `Parameter "${name}" given more than once`);
+    if (obj[name] !== undefined && String(obj[name]) !== value) {
+      throw new ApiError('bad_request', `"${name}" given twice with different values: ${JSON.stringify(value)} in the query, ${JSON.stringify(obj[name])} in the body`);
+    }
+    obj[name] ??= value;
+  }
   return obj;
 }
+
+/** Query parameters every route accepts: `director=` names the Director asked (Bacula Enterprise's API takes it on any call). */
+export const GLOBAL_PARAMS: readonly string[] = ['director'];
 
 export function optional<T>(obj: Record<string, unknown>, name: string, check: Check<T>): T | undefined {
   return obj[name] === undefined ? undefined : check(obj[name], name);
@@ -36,9 +54,11 @@ export const number = (min: number, max: number): Check<number> => (v, name) => 
   return n;
 };
 
+/** true or false; from a query string also `true`/`false`, `yes`/`no`, `1`/`0`. */
 export const boolean = (): Check<boolean> => (v, name) => {
-  if (typeof v !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
-  return v;
+  const word = typeof v === 'string' ? ({ true: true, yes: true, 1: true, false: false, no: false, 0: false } as Record<string, boolean>)[v.toLowerCase()] : v;
+  if (typeof word !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
+  return word;
 };
 
 /** A non-empty string without control characters, at most `max` long (names, paths). */

@@ -251,6 +251,12 @@ t.test('over HTTP (one server)', async (t) => {
     await call('GET', '/cat/Log', `/cat/Log?jobid=${backup}`, 200);
     await call('GET', '/cat/Pool', '/cat/Pool', 200);
     await call('GET', '/cat/Storage', '/cat/Storage', 200);
+    t.equal((await call('GET', '/cat/Status', '/cat/Status', 200)).data.find((r: any) => r.jobstatus === 'f')?.jobstatuslong, 'Fatal error');
+    t.same((await call('GET', '/cat/Status', '/cat/Status?jobstatus=TA', 200)).data.map((r: any) => r.jobstatus), ['T', 'A']);
+    t.same((await call('GET', '/cat/Version', '/cat/Version', 200)).data, [{ versionid: 1024 }]);
+    await call('GET', '/cat/Version', '/cat/Version?limit=1', 400);
+    await call('GET', '/cat/Storage', '/cat/Storage?director=bacula-dir', 200);
+    await call('GET', '/cat/Storage', '/cat/Storage?director=other-dir', 404);
     await call('GET', '/cat/FileSet', '/cat/FileSet', 200);
     const media = (await call('GET', '/cat/Media', '/cat/Media', 200)).data;
     await call('GET', '/cat/Media', '/cat/Media?pool=Nope', 404);
@@ -274,6 +280,14 @@ t.test('over HTTP (one server)', async (t) => {
     await call('POST', '/cmd/estimate', '/cmd/estimate', 200, { json: { client, level: 'I' } });
     await call('POST', '/cmd/estimate', '/cmd/estimate', 200, { json: { job: `backup-${client}` } });
     await call('POST', '/cmd/estimate', '/cmd/estimate', 404, { json: { client: 'nobody' } });
+    // A command's arguments may come in the query string too; the two must agree.
+    const byQuery = `client=${encodeURIComponent(client)}&level=F`;
+    t.same((await call('POST', '/cmd/estimate', `/cmd/estimate?${byQuery}`, 200)).data,
+      (await call('POST', '/cmd/estimate', '/cmd/estimate', 200, { json: { client, level: 'F' } })).data, 'query or body, the same answer');
+    await call('POST', '/cmd/estimate', `/cmd/estimate?${byQuery}`, 200, { json: { level: 'F' } });
+    await call('POST', '/cmd/estimate', `/cmd/estimate?${byQuery}`, 400, { json: { level: 'I' } });
+    await call('POST', '/cmd/estimate', `/cmd/estimate?${byQuery}&colour=red`, 400);
+    await call('POST', '/cmd/estimate', `/cmd/estimate?${byQuery}&director=bacula-dir`, 200);
     await call('POST', '/cmd/label', '/cmd/label', 200, { json: { volume: 'Vol-Spec-1', pool: 'Default' } });
     await call('POST', '/cmd/label', '/cmd/label', 409, { json: { volume: 'Vol-Spec-1', pool: 'Default' } });
     await call('POST', '/cmd/update', '/cmd/update', 200, { json: { pool: 'Default', maxvols: 50, recycle: true } });

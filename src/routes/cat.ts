@@ -7,7 +7,7 @@ import { AnswerCache } from '../cache.js';
 import { ApiError } from '../errors.js';
 import { page, Params } from '../params.js';
 import {
-  clientRow, filesetRow, jobMediaRow, jobRow, logRow, mediaRow, poolRow, storageRow, totalsRow,
+  clientRow, filesetRow, jobMediaRow, jobRow, logRow, mediaRow, poolRow, STATUS_ROWS, storageRow, totalsRow, VERSION_ROW,
 } from '../wire/catalog.js';
 import type { RouteDeps } from './index.js';
 
@@ -130,6 +130,18 @@ export function catRoutes({ director }: RouteDeps): Router {
       list(ctx, slice(kept, pg).map((x) => row(w, x)), pg);
     });
   };
+  r.get('/Status', (ctx) => {
+    const p = new Params(ctx, ['limit', 'offset', 'jobstatus']);
+    const pg = page(p);
+    const wanted = p.letters('jobstatus', STATUS_LETTERS, 'JobStatus');
+    list(ctx, slice(STATUS_ROWS.filter((s) => wanted === undefined || wanted.includes(s.jobstatus)), pg), pg);
+  });
+
+  r.get('/Version', (ctx) => {
+    new Params(ctx, []);
+    ctx.body = { data: [VERSION_ROW], error: 0 };
+  });
+
   small('Client', 'clientid', 'name', (w) => w.catalog.clients, (c) => c.clientId, (c) => c.name, (_, c) => clientRow(c));
   small('Pool', 'poolid', 'name', (w) => w.catalog.pools, (x) => x.poolId, (x) => x.name, (_, x) => poolRow(x));
   small('Storage', 'storageid', 'name', (w) => w.catalog.storages, (x) => x.storageId, (x) => x.name, (_, x) => storageRow(x));

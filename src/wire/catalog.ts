@@ -177,6 +177,23 @@ export function logRow(w: World, logId: number, jobId: number, timeMs: number, t
   return { logid: logId, jobid: jobId, time: w.zone.sql(timeMs), logtext: text };
 }
 
+/**
+ * The Status table: each JobStatus letter with its long name and severity, as
+ * the catalog's creation script fills it (`m` has no severity there).
+ */
+export const STATUS_ROWS: ReadonlyArray<{ jobstatus: string; jobstatuslong: string; severity: number | null }> = [
+  ['C', 'Created, not yet running', 15], ['R', 'Running', 15], ['B', 'Blocked', 15], ['T', 'Completed successfully', 10],
+  ['E', 'Terminated with errors', 25], ['e', 'Non-fatal error', 20], ['f', 'Fatal error', 100], ['D', 'Verify found differences', 15],
+  ['A', 'Canceled by user', 90], ['F', 'Waiting for Client', 15], ['S', 'Waiting for Storage daemon', 15], ['m', 'Waiting for new media', null],
+  ['M', 'Waiting for media mount', 15], ['s', 'Waiting for storage resource', 15], ['j', 'Waiting for job resource', 15],
+  ['c', 'Waiting for client resource', 15], ['d', 'Waiting on maximum jobs', 15], ['t', 'Waiting on start time', 15],
+  ['p', 'Waiting on higher priority jobs', 15], ['a', 'SD despooling attributes', 15], ['i', 'Doing batch insert file records', 15],
+  ['I', 'Incomplete Job', 25],
+].map(([jobstatus, jobstatuslong, severity]) => ({ jobstatus: jobstatus as string, jobstatuslong: jobstatuslong as string, severity: severity as number | null }));
+
+/** The Version table: the catalog schema version of Bacula 13. */
+export const VERSION_ROW = { versionid: 1024 } as const;
+
 /** A JobMedia row: where a job's data sits on one volume. */
 export function jobMediaRow(j: JobRecord, v: VolumeUse, index: number) {
   const start = v.sizeBefore;

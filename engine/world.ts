@@ -1111,7 +1111,7 @@ export class World extends EventEmitter<WorldEvents> {
     const out: JobRecord[] = [];
     if (only.clientId !== undefined) {
       const ids = c.jobsByClient.get(only.clientId)?.ids ?? [];
-      for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) if (ended(ids[i])) out.push(c.job(ids[i])!);
+      for (let i = ids.length - 1; i >= 0 && out.length < limit; i--) if (this.endedOnClient(ids[i], facts)) out.push(c.job(ids[i])!);
       return out.sort((a, b) => a.endTime! - b.endTime! || a.jobId - b.jobId);
     }
     const log = c.log;
@@ -1123,6 +1123,14 @@ export class World extends EventEmitter<WorldEvents> {
       if (only.storageId === undefined || (job.storageId === only.storageId && job.type !== 'D')) out.push(job);
     }
     return out.reverse();
+  }
+
+  /**
+   * An ended job the client's File daemon knows of: one that reached it (it
+   * started) and needed it (not an Admin job). Its FD lists only these.
+   */
+  endedOnClient(jobId: number, facts = emptyFacts()): boolean {
+    return this.catalog.store.facts(jobId, facts) && isTerminal(facts.status) && facts.type !== 'D' && facts.startTime !== null;
   }
 
   /**

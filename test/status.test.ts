@@ -205,3 +205,27 @@ t.test('bad status requests: 400 for a missing name, 404 for an unknown daemon',
   }
   t.equal((await api(srv.url, '/status/director', { headers: { Authorization: '' } })).status, 401, 'status needs credentials');
 });
+
+t.test('a File daemon lists the jobs that reached it: not Admin jobs, not jobs canceled before they started; a canceled backup with what it had sent', async (t) => {
+  const srv = await startServer(tempConfig(SLOW_WORLD).file);
+  t.teardown(() => srv.stop());
+  await api(srv.url, '/mock/clock', { method: 'POST', json: { paused: true } });
+  const client = 'slow-box-001';
+  const queued = (await api(srv.url, '/cmd/run', { method: 'POST', json: { job: `backup-${client}`, level: 'F', when: '2030-01-01 00:00:00' } })).body.data.jobid;
+  const running = (await api(srv.url, '/cmd/run', { method: 'POST', json: { job: `backup-${client}`, level: 'F' } })).body.data.jobid;
+  await api(srv.url, '/mock/clock', { method: 'POST', json: { advance: '20m' } });
+  for (const jobid of [queued, running]) t.equal((await api(srv.url, '/cmd/cancel', { method: 'POST', json: { jobid } })).status, 200);
+  const fd = (await api(srv.url, `/status/client?name=${client}`)).body.data;
+  const ids = fd.terminated.map((r: { jobid: number }) => r.jobid);
+  t.ok(ids.includes(running), 'the backup canceled while running is there');
+  t.notOk(ids.includes(queued), 'the one canceled before it started is not');
+  t.notOk(fd.terminated.some((r: { type: string }) => r.type === 'D'), 'no Admin job');
+  const row = fd.terminated.find((r: { jobid: number }) => r.jobid === running);
+  t.match(row, { status: 'A', status_desc: 'Cancel' });
+  t.ok(row.jobbytes > 0 && row.jobfiles > 0, `it had sent ${row.jobfiles} files, ${row.jobbytes} bytes`);
+  const cat = (await api(srv.url, `/cat/Job?jobid=${running}`)).body.data[0];
+  t.match(cat, { jobstatus: 'A', jobbytes: 0, jobfiles: 0 }, 'which the catalog does not count, as on a real Director');
+  const all = (await api(srv.url, `/cat/Job?client=${client}&limit=1000`)).body.data;
+  const reached = all.filter((j: { jobid: number; jobstatus: string; type: string }) => 'TEfA'.includes(j.jobstatus) && j.type !== 'D' && j.jobid !== queued);
+  t.equal(fd.header.jobs_run, reached.length, 'jobs_run counts the same jobs');
+});

@@ -2,12 +2,13 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ClientRecord, JobRecord, StorageRecord } from '../../engine/types.js';
 import type { World } from '../../engine/world.js';
+import { emptyFacts } from '../../engine/jobstore.js';
 import { ApiError } from '../errors.js';
 import { Params } from '../params.js';
 import { body, optional, text } from '../validate.js';
 import {
   TERMINATED_KEPT, clientHeader, endedCount, clientRunningRow, deviceRow, directorHeader, directorRunningRow, directorTerminatedRow,
-  scheduledRow, storageHeader, storageRunningRow, storageTerminatedRow, terminatedRow, usedVolumeRow, volumeActivity,
+  clientTerminatedRow, scheduledRow, storageHeader, storageRunningRow, storageTerminatedRow, terminatedRow, usedVolumeRow, volumeActivity,
 } from '../wire/status.js';
 import type { RouteDeps } from './index.js';
 
@@ -51,12 +52,12 @@ export function directorStatus(w: World, ahead: { days?: number; limit?: number 
  */
 export function clientStatus(w: World, client: ClientRecord) {
   const running = runningJobs(w, (j) => j.clientId === client.clientId && (j.type === 'B' || j.type === 'R') && j.waitStatus === null);
-  const all = w.catalog.jobsByClient.get(client.clientId)?.size ?? 0;
-  const live = liveJobs(w).filter((j) => j.clientId === client.clientId).length;
+  const facts = emptyFacts();
+  const run = (w.catalog.jobsByClient.get(client.clientId)?.ids ?? []).filter((id) => w.endedOnClient(id, facts)).length;
   return {
-    header: clientHeader(w, client, { run: all - live, running: running.length }),
+    header: clientHeader(w, client, { run, running: running.length }),
     running: running.map((j) => clientRunningRow(w, client, j)),
-    terminated: w.recentlyEnded(TERMINATED_KEPT, { clientId: client.clientId }).map((j) => terminatedRow(w, j)),
+    terminated: w.recentlyEnded(TERMINATED_KEPT, { clientId: client.clientId }).map((j) => clientTerminatedRow(w, j)),
   };
 }
 

@@ -185,7 +185,7 @@ export function directorTerminatedRow(w: World, j: JobRecord) {
 }
 
 /** A terminated job as the FD and SD list it (lib/status.h): the Director's keys plus the Job resource `name`. */
-export function terminatedRow(w: World, j: JobRecord, bytes = j.jobBytes) {
+export function terminatedRow(w: World, j: JobRecord, bytes = j.jobBytes, files = j.jobFiles) {
   const start = startOf(j);
   const end = j.endTime ?? start;
   return {
@@ -195,7 +195,7 @@ export function terminatedRow(w: World, j: JobRecord, bytes = j.jobBytes) {
     status: j.jobStatus,
     status_desc: TERM_WORDS[j.jobStatus] ?? 'Other',
     jobbytes: bytes,
-    jobfiles: j.jobFiles,
+    jobfiles: files,
     job: w.uniqueName(j),
     name: j.name,
     starttime_epoch: epoch(start),
@@ -503,6 +503,17 @@ export function usedVolumeRow(w: World, st: StorageRecord, a: VolumeActivity) {
 }
 
 /** A terminated job as the SD lists it: its byte count includes block and record headers. */
+/**
+ * A job the FD ended: its own counts of what it sent. A canceled backup sent
+ * part of its plan, which the catalog does not count (JobBytes 0) but the FD
+ * does (the bytes on its volumes, and the files in proportion).
+ */
+export function clientTerminatedRow(w: World, j: JobRecord) {
+  if (j.jobStatus !== 'A' || j.type !== 'B' || !j.plan.bytes) return terminatedRow(w, j);
+  const sent = j.volumes.reduce((n, v) => n + v.bytes, 0);
+  return terminatedRow(w, j, sent, Math.round(j.plan.files * (sent / j.plan.bytes)));
+}
+
 export function storageTerminatedRow(w: World, j: JobRecord) {
   return terminatedRow(w, j, sdBytes(j));
 }

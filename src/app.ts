@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
-import { requireAuth, sameSecret, Tokens } from './auth.js';
+import { checkLimit, FailureLimit, requireAuth, sameSecret, Tokens } from './auth.js';
 import type { Config } from './config.js';
 import type { LiveDirector } from './director.js';
 import { ApiError, ERRORS, toApiError } from './errors.js';
@@ -22,6 +22,7 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   const app = new Koa();
   const startedReal = realNow();
   const creds = config.authentication;
+  const limit = new FailureLimit(creds.max_failures, creds.failure_window, realNow);
 
   app.use(async (ctx, next) => {
     const began = performance.now();
@@ -60,7 +61,9 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
     if (typeof b.username !== 'string' || typeof b.password !== 'string') {
       throw new ApiError('bad_request', 'Missing "username" or "password"');
     }
+    checkLimit(limit, ctx.ip);
     if (!(sameSecret(b.username, creds.username) && sameSecret(b.password, creds.password))) {
+      limit.fail(ctx.ip);
       throw new ApiError('unauthorized', 'Invalid username or password');
     }
     ctx.body = tokens.issue();
@@ -70,7 +73,7 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   const openAreas = [open, mock.open, ...OPEN_ROUTES.map((area) => area({ config, director }))];
   for (const r of openAreas) app.use(r.routes());
 
-  const guard = requireAuth(creds, tokens);
+  const guard = requireAuth(creds, tokens, limit);
   const areas = [mock.guarded, ...GUARDED_ROUTES.map((area) => area({ config, director }))];
   const guarded = new Router();
   guarded.use(guard);

@@ -44,28 +44,85 @@ export interface Credentials {
   password: string;
 }
 
+/**
+ * Failed authentications per client address: after `max` of them within
+ * `windowS` seconds the address is refused (429, `Retry-After`) until the
+ * oldest leaves the window, even with the right credentials, so a password
+ * cannot be guessed at speed. Other addresses are not affected. `max` 0 turns
+ * it off. Wall-clock time: this is about real callers, not the simulation.
+ */
+export class FailureLimit {
+  private failures = new Map<string, number[]>();
+  private calls = 0;
+
+  constructor(private readonly max: number, private readonly windowS: number, private readonly realNow: () => number = Date.now) {}
+
+  /** Seconds the address must wait before it may try again; 0 when it may. */
+  retryAfter(addr: string): number {
+    if (this.max <= 0) return 0;
+    const recent = this.recent(addr);
+    if (recent.length < this.max) return 0;
+    return Math.max(1, Math.ceil((recent[recent.length - this.max] + this.windowS * 1000 - this.realNow()) / 1000));
+  }
+
+  fail(addr: string): void {
+    if (this.max <= 0) return;
+    const recent = this.recent(addr);
+    recent.push(this.realNow());
+    if (recent.length > this.max) recent.splice(0, recent.length - this.max);
+    this.failures.set(addr, recent);
+    if (++this.calls % 1024 === 0) this.sweep();
+  }
+
+  /** Forgets addresses whose failures have all left the window. */
+  sweep(): void {
+    for (const addr of [...this.failures.keys()]) if (!this.recent(addr).length) this.failures.delete(addr);
+  }
+
+  private recent(addr: string): number[] {
+    const since = this.realNow() - this.windowS * 1000;
+    const list = (this.failures.get(addr) ?? []).filter((t) => t > since);
+    if (list.length) this.failures.set(addr, list);
+    else this.failures.delete(addr);
+    return list;
+  }
+}
+
+/** 429 for an address over its failure limit. */
+export function checkLimit(limit: FailureLimit, addr: string): void {
+  const wait = limit.retryAfter(addr);
+  if (wait > 0) throw new ApiError('rate_limited', `Too many failed authentications from ${addr}; try again in ${wait} s`, { 'Retry-After': String(wait) });
+}
+
 const challenge = { 'WWW-Authenticate': 'Basic realm="bacula-mock", Bearer' };
 
-/** Basic or Bearer on every route it guards; 401 with a challenge otherwise. */
-export function requireAuth(creds: Credentials, tokens: Tokens) {
+/** Basic or Bearer on every route it guards; 401 with a challenge otherwise, 429 for an address that failed too often. */
+export function requireAuth(creds: Credentials, tokens: Tokens, limit: FailureLimit) {
   // The header a client with the right credentials sends, byte for byte: most
   // requests are that, and comparing it costs less than two SHA-256 digests.
   const expected = Buffer.from('Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64'));
   return async (ctx: Context, next: Next): Promise<void> => {
+    checkLimit(limit, ctx.ip);
     const header = ctx.get('Authorization');
     const raw = Buffer.from(header);
     if (raw.length === expected.length && timingSafeEqual(raw, expected)) return next();
     const [scheme, value = ''] = header.split(/\s+/, 2);
+    let refusal: string | null = null;
     if (/^basic$/i.test(scheme)) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       const ok = colon >= 0
         && sameSecret(decoded.slice(0, colon), creds.username) && sameSecret(decoded.slice(colon + 1), creds.password);
-      if (!ok) throw new ApiError('unauthorized', 'Invalid username or password', challenge);
+      if (!ok) refusal = 'Invalid username or password';
     } else if (/^bearer$/i.test(scheme)) {
-      if (!tokens.valid(value)) throw new ApiError('unauthorized', 'Invalid or expired access token', challenge);
+      if (!tokens.valid(value)) refusal = 'Invalid or expired access token';
     } else {
+      // No credentials at all is a question, not a guess: it does not count against the address.
       throw new ApiError('unauthorized', 'Authentication required: HTTP Basic or an OAuth2 Bearer token', challenge);
+    }
+    if (refusal) {
+      limit.fail(ctx.ip);
+      throw new ApiError('unauthorized', refusal, challenge);
     }
     await next();
   };

@@ -75,6 +75,8 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
         username: str('Username for Basic Auth and OAuth2', 'admin'),
         password: str('Password for both auth methods', 'bacula2026'),
         token_ttl: int('Lifetime of OAuth2 access tokens, seconds', 12, 1, 86400),
+        max_failures: int('Failed authentications from one address, within failure_window, before it gets 429 (0 = no limit)', 20, 0, 1_000_000),
+        failure_window: int('Seconds over which failed authentications are counted', 300, 1, 86400),
       },
     },
     simulation: {
@@ -127,7 +129,7 @@ export interface Config {
   /** directory relative paths are resolved against */
   base: string;
   server: { host: string; port: number; debug: boolean; tls: { enabled: boolean; cert_file: string; key_file: string } };
-  authentication: { username: string; password: string; token_ttl: number };
+  authentication: { username: string; password: string; token_ttl: number; max_failures: number; failure_window: number };
   simulation: {
     default_clients: number; error_rate: number; job_interval_min: number; job_interval_max: number;
     statistics_interval: number; seed: number; speed: number; history_days: number; timezone: string;

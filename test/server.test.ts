@@ -2,6 +2,7 @@ import t from 'tap';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { api, BASIC, MAIN, startServer, tempConfig } from './helpers/server.js';
 
 const CONFIG = [
@@ -42,6 +43,37 @@ t.test('auth: 401 without or with wrong credentials; Basic and Bearer work; toke
   t.equal((await api(s.url, '/mock/clock', { headers: bearer })).status, 200, 'the token works');
   await new Promise((r) => setTimeout(r, 1300)); // token TTL is real time
   t.equal((await api(s.url, '/mock/clock', { headers: bearer })).status, 401, 'and expires after its TTL');
+});
+
+/** A GET from a chosen loopback source address (127.0.0.x), to act as several callers. */
+function getFrom(url: string, path: string, localAddress: string, authorization: string): Promise<{ status: number; retryAfter?: string; body: any }> {
+  return new Promise((ok, fail) => {
+    const req = httpRequest(url + path, { localAddress, headers: { Authorization: authorization } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => ok({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, body: JSON.parse(text) }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+t.test('20 failed authentications from one address within 5 minutes: 429 with Retry-After for it, others unaffected', async (t) => {
+  const s = await startServer(tempConfig(CONFIG).file);
+  t.teardown(() => s.stop());
+  const wrong = 'Basic ' + Buffer.from('admin:guess').toString('base64');
+  for (let i = 1; i <= 20; i++) {
+    const r = await getFrom(s.url, '/cat/Client', '127.0.0.7', i % 2 ? wrong : 'Bearer 0123');
+    t.equal(r.status, 401, `failure ${i} is a 401`);
+  }
+  const blocked = await getFrom(s.url, '/cat/Client', '127.0.0.7', BASIC);
+  t.equal(blocked.status, 429, 'the 21st try gets 429, even with the right password');
+  t.match(blocked.body, { error: 8, data: /Too many failed authentications/ });
+  t.ok(Number(blocked.retryAfter) > 200 && Number(blocked.retryAfter) <= 300, `Retry-After: ${blocked.retryAfter}`);
+  const token = await api(s.url, '/oauth/token', { method: 'POST', json: { username: 'admin', password: 'bacula2026' }, headers: { Authorization: '' } });
+  t.equal(token.status, 200, 'another address logs in');
+  t.equal((await getFrom(s.url, '/cat/Client', '127.0.0.8', BASIC)).status, 200, 'and another still reads');
+  t.equal((await getFrom(s.url, '/mock/health', '127.0.0.7', '')).status, 200, 'health stays open to the blocked address');
 });
 
 t.test('initialize, clock and reset drive the engine', async (t) => {

@@ -956,16 +956,25 @@ export class World extends EventEmitter<WorldEvents> {
     job.volumes = kept;
   }
 
-  /** Files and bytes a Full/Incremental/Differential of a client would write now (the profile's ranges). */
-  estimate(opts: { client: string; level: BackupLevel }): { client: string; level: BackupLevel; files: number; bytes: number } {
+  /**
+   * Files and bytes a Full/Incremental/Differential of a client would write
+   * now: the ranges of the profile whose systems the FileSet is made for (the
+   * client's own FileSet and profile by default). The same day gives the same
+   * answer.
+   */
+  estimate(opts: { client: string; level: BackupLevel; fileset?: string }): { client: string; level: BackupLevel; fileset: string; files: number; bytes: number } {
     const client = this.catalog.clientByName(opts.client);
     if (!client || client.removed) throw new WorldError('not_found', `Client "${opts.client}" not found`);
-    const rng = stream(this.seed, 'estimate', client.clientId, opts.level, Math.floor(this.now / DAY));
+    const own = this.catalog.fileset(this.backupResource(client.clientId)?.filesetId ?? 0);
+    const fileset = opts.fileset === undefined ? own : this.catalog.filesets.find((f) => f.fileset === opts.fileset && !f.removed);
+    if (!fileset) throw new WorldError('not_found', `FileSet "${opts.fileset ?? ''}" not found`);
+    const profile = this.settings.profiles.find((p) => filesetName(p) === fileset.fileset) ?? this.profileOf(client);
+    const rng = stream(this.seed, 'estimate', client.clientId, fileset.filesetId, opts.level, Math.floor(this.now / DAY));
     const { plan } = planJob({
-      type: 'B', level: opts.level, profile: this.profileOf(client), errorRate: 0, rng, hasFull: true,
+      type: 'B', level: opts.level, profile, errorRate: 0, rng, hasFull: true,
       lastFullStart: null, lastAnyStart: null, sourceJobs: [], where: '',
     });
-    return { client: client.name, level: opts.level, files: plan.files, bytes: plan.bytes };
+    return { client: client.name, level: opts.level, fileset: fileset.fileset, files: plan.files, bytes: plan.bytes };
   }
 
   /** `label volume=... pool=...`: a new empty Append volume. */

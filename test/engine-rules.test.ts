@@ -154,3 +154,16 @@ t.test('volumes never hold more than their Maximum Volume Bytes, label included'
   t.ok(filled.length > 3, `${filled.length} volumes filled up`);
   for (const m of w.catalog.media) t.ok(m.volBytes <= m.maxVolBytes, `${m.volumeName}: ${m.volBytes} <= ${m.maxVolBytes}`);
 });
+
+t.test('estimate follows the FileSet: another profile\'s FileSet estimates that profile\'s sizes', async (t) => {
+  const big = testProfile({ key: 'big_box', name_prefix: 'big-box', typical_bytes_min: 500e9, typical_bytes_max: 600e9, count: 1 });
+  const w = world({ jobIntervalMin: 1e6, jobIntervalMax: 1e6, profiles: [testProfile({ count: 1 }), big] }, { clients: 2, errorRate: 0 });
+  const own = w.estimate({ client: 'test-server-001', level: 'F' });
+  t.equal(own.fileset, 'TestServerSet');
+  t.ok(own.bytes <= 10_737_418_240, 'its own FileSet: its profile\'s range');
+  const other = w.estimate({ client: 'test-server-001', level: 'F', fileset: 'BigBoxSet' });
+  t.equal(other.fileset, 'BigBoxSet');
+  t.ok(other.bytes >= 500e9 && other.bytes <= 600e9, 'the big FileSet: the big range');
+  t.same(w.estimate({ client: 'test-server-001', level: 'F' }), own, 'the same day, the same answer');
+  t.throws(() => w.estimate({ client: 'test-server-001', level: 'F', fileset: 'NoSuchSet' }), { kind: 'not_found' });
+});

@@ -104,11 +104,11 @@ export function cmdRoutes({ director }: RouteDeps): Router {
     let client = optional(b, 'client', text());
     if (client === undefined && res) client = w.catalog.client(res.clientId)?.name;
     if (client === undefined) throw new ApiError('bad_request', 'Missing field "client" (or "job")');
-    const fileset = optional(b, 'fileset', text());
-    if (fileset !== undefined && !w.catalog.filesets.some((f) => f.fileset === fileset)) throw new ApiError('not_found', `FileSet "${fileset}" not found`);
+    // The FileSet asked for, else the Job's, else the client's own.
+    const fileset = optional(b, 'fileset', text()) ?? (res && res.filesetId ? w.catalog.fileset(res.filesetId)?.fileset : undefined);
     // Estimating changes nothing: it is answered, not journaled.
-    const e = w.estimate({ client, level: optional(b, 'level', level) ?? 'F' });
-    reply(ctx, { client: e.client, level: e.level, files: e.files, bytes: e.bytes, job: res?.name ?? null, fileset: fileset ?? null });
+    const e = w.estimate({ client, level: optional(b, 'level', level) ?? 'F', fileset });
+    reply(ctx, { client: e.client, level: e.level, files: e.files, bytes: e.bytes, job: res?.name ?? null, fileset: e.fileset });
   });
 
   r.post('/label', (ctx) => {

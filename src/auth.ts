@@ -103,7 +103,9 @@ export function requireAuth(creds: Credentials, tokens: Tokens, limit: FailureLi
   const expected = Buffer.from('Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64'));
   return async (ctx: Context, next: Next): Promise<void> => {
     checkLimit(limit, ctx.ip);
-    const header = ctx.get('Authorization');
+    // RFC 6750 §2.3: a GET may carry its token as `access_token=` (a browser's EventSource cannot set headers).
+    const queryToken = ctx.method === 'GET' && typeof ctx.query.access_token === 'string' ? ctx.query.access_token : undefined;
+    const header = ctx.get('Authorization') || (queryToken !== undefined ? `Bearer ${queryToken}` : '');
     const raw = Buffer.from(header);
     if (raw.length === expected.length && timingSafeEqual(raw, expected)) return next();
     const [scheme, value = ''] = header.split(/\s+/, 2);

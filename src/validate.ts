@@ -31,8 +31,12 @@ export function body(ctx: Context, known: readonly string[]): Record<string, unk
   return obj;
 }
 
-/** Query parameters every route accepts: `director=` names the Director asked (Bacula Enterprise's API takes it on any call). */
-export const GLOBAL_PARAMS: readonly string[] = ['director'];
+/**
+ * Query parameters every route accepts: `director=` names the Director asked
+ * (Bacula Enterprise's API takes it on any call); `access_token=` is an OAuth2
+ * token given in the query (auth.ts).
+ */
+export const GLOBAL_PARAMS: readonly string[] = ['director', 'access_token'];
 
 export function optional<T>(obj: Record<string, unknown>, name: string, check: Check<T>): T | undefined {
   return obj[name] === undefined ? undefined : check(obj[name], name);

@@ -31,8 +31,8 @@ async function serve(t: Test): Promise<string> {
  * node:http, whose `destroy()` closes the connection at once (an aborted
  * fetch leaves it open until the server writes again).
  */
-async function subscribe(base: string, path: string) {
-  const req = get(base + path, { headers: { Authorization: BASIC } });
+async function subscribe(base: string, path: string, headers: Record<string, string> = { Authorization: BASIC }) {
+  const req = get(base + path, { headers });
   open.add(req);
   const res = await new Promise<IncomingMessage>((ok, fail) => req.once('response', ok).once('error', fail));
   const frames: Frame[] = [];
@@ -99,6 +99,20 @@ async function subscribe(base: string, path: string) {
     },
   };
 }
+
+t.test('a browser\'s EventSource, which cannot send headers, subscribes with access_token= in the query', async (t) => {
+  const url = await serve(t);
+  const token = (await api(url, '/oauth/token', post({ username: 'admin', password: 'bacula2026' }))).body.access_token;
+  const sse = await subscribe(url, `/mock/events?access_token=${token}&keepalive=0.1`, {});
+  t.equal(sse.status, 200);
+  await sse.until(() => sse.comments.length > 0, 'a keep-alive');
+  sse.close();
+  const refused = await subscribe(url, '/mock/events?access_token=0000', {});
+  t.equal(refused.status, 401, 'a wrong token is refused');
+  refused.close();
+  const post2 = await api(url, '/cmd/estimate?access_token=' + token, { method: 'POST', json: { client: 'slow-box-001' }, headers: { Authorization: '' } });
+  t.equal(post2.status, 401, 'only a GET may carry its token in the query');
+});
 
 t.test('SSE receives the events of a run', async (t) => {
   const url = await serve(t);

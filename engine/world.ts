@@ -94,8 +94,8 @@ const RESTORE_JOB = 'RestoreFiles';
 export const RESTORE_WHERE = '/tmp/bacula-restores';
 const verifyJobName = (client: ClientRecord): string => `verify-${client.name}`;
 
-/** The pools every Director here starts with (label format `Vol-`). */
-const POOLS: ReadonlyArray<Pick<PoolRecord, 'name' | 'volRetention' | 'maxVolBytes'>> = [
+/** The pools every Director here starts with (label format `Vol-`), PoolId 1 to 4 in this order. */
+export const POOLS: ReadonlyArray<Pick<PoolRecord, 'name' | 'volRetention' | 'maxVolBytes'>> = [
   { name: 'Default', volRetention: 365 * 86400, maxVolBytes: 214_748_364_800 },
   { name: 'Full', volRetention: 365 * 86400, maxVolBytes: 536_870_912_000 },
   { name: 'Incremental', volRetention: 30 * 86400, maxVolBytes: 107_374_182_400 },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { IANAZone, DateTime } from 'luxon';
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import type { Profile } from '../engine/profiles.js';
+import { POOLS } from '../engine/world.js';
 import { check, pathText, type Problem, type Spec } from './schema.js';
 
 /** The project root (where package.json, config.yaml.dist and profiles/ live), from src/ or dist/src/. */
@@ -103,10 +104,10 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
     job_defaults: {
       type: 'object', doc: 'Default values for generated jobs',
       keys: {
-        poolid: int('Default pool ID', 1, 1),
-        pool: str('Default pool name', 'Default', { enum: ['Default', 'Full', 'Incremental', 'Differential'] }),
-        storageid: int('Default storage ID', 1, 1),
-        storage: str('Default storage name', 'File', { pattern: /^[A-Za-z0-9._-]+$/ }),
+        poolid: int('PoolId of `pool` (1 Default, 2 Full, 3 Incremental, 4 Differential)', 1, 1),
+        pool: str('Pool of the generated Job resources; each backup level still goes to its own pool (Job FullPool/IncPool/DiffPool override)', 'Default', { enum: ['Default', 'Full', 'Incremental', 'Differential'] }),
+        storageid: int('StorageId of `storage` (the one Storage: 1)', 1, 1),
+        storage: str('Name of the Director\'s one Storage, used by every Job', 'File', { pattern: /^[A-Za-z0-9._-]+$/ }),
         type: str('Job type of the clients\' Job resources', 'B', { enum: ['B'] }),
         priority: int('Job priority (lower runs first)', 10, 1, 100),
       },
@@ -305,6 +306,12 @@ export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): 
   if (sim.job_interval_min > sim.job_interval_max) {
     problems.push({ path: ['simulation', 'job_interval_min'], message: `must not exceed job_interval_max (${sim.job_interval_min} > ${sim.job_interval_max})` });
   }
+  const jd = cfg.job_defaults;
+  const poolId = POOLS.findIndex((p) => p.name === jd.pool) + 1;
+  if (poolId > 0 && jd.poolid !== poolId) {
+    problems.push({ path: ['job_defaults', 'poolid'], message: `must be the PoolId of pool "${jd.pool}", ${poolId} (pools: ${POOLS.map((p, i) => `${i + 1} ${p.name}`).join(', ')})` });
+  }
+  if (jd.storageid !== 1) problems.push({ path: ['job_defaults', 'storageid'], message: `must be 1: the Director has one Storage, "${jd.storage}", StorageId 1 (got ${jd.storageid})` });
   if (!IANAZone.isValidZone(sim.timezone)) problems.push({ path: ['simulation', 'timezone'], message: `is not a known IANA time zone (got "${sim.timezone}")` });
   if (sim.start_time !== null && !DateTime.fromISO(sim.start_time, { zone: sim.timezone }).isValid) {
     problems.push({ path: ['simulation', 'start_time'], message: `is not an ISO 8601 time (got "${sim.start_time}")` });

@@ -86,6 +86,14 @@ t.test('TLS files must be a readable certificate and the private key that belong
   t.same(tls('a.crt', 'b.key'), ['config.yaml:5: server.tls.key_file: does not belong to the certificate of cert_file']);
 });
 
+t.test('job_defaults ids must be those of the pool and storage named', async (t) => {
+  t.same(problems('job_defaults:\n  pool: Full\n  poolid: 1\n  storageid: 42\n'), [
+    'config.yaml:3: job_defaults.poolid: must be the PoolId of pool "Full", 2 (pools: 1 Default, 2 Full, 3 Incremental, 4 Differential)',
+    'config.yaml:4: job_defaults.storageid: must be 1: the Director has one Storage, "File", StorageId 1 (got 42)',
+  ]);
+  t.same(problems('job_defaults:\n  pool: Full\n  poolid: 2\n'), []);
+});
+
 t.test('custom profiles override built-ins field by field and add new ones', async (t) => {
   const cfg = loadConfig(tempConfig('client_profiles:\n  mail_server:\n    count: 3\n').file);
   const mail = cfg.profiles.find((p) => p.key === 'mail_server')!;

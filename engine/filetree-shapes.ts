@@ -1,5 +1,5 @@
 import type { Profile } from './profiles.js';
-import type { Rng } from './random.js';
+import { stream, type Rng } from './random.js';
 
 /**
  * What a client's disk looks like, per kind of system (profile `file_tree`,
@@ -8,6 +8,12 @@ import type { Rng } from './random.js';
  * relative to the rest, and how they change between backups. filetree.ts
  * turns a shape into a client's directory skeleton and pours each job's
  * files into it.
+ *
+ * A shape also says what the profile's FileSet backs up: each top-level
+ * entry is one Include line, the directory its `path()` names (`/var/vmail`,
+ * `/etc`, `C:/`), so the FileSet and the trees cannot disagree
+ * (`shapeRoots`, `profileRoots`). Those paths are the same for every client
+ * of a profile; what varies (user names, database ids) lies below them.
  */
 
 /**
@@ -47,6 +53,8 @@ export interface DirShape {
   uid?: number;
   gid?: number;
   perm?: number;
+  /** a directory `path()` passes through on its way to the one it names (`var` of `var/vmail`) */
+  via?: boolean;
 }
 
 export interface ShapeContext {
@@ -73,11 +81,15 @@ function dir(name: string, spec?: FileSpec, ...sub: DirShape[]): DirShape {
   return { name, files: spec, sub };
 }
 
-/** `path('var/lib/x', spec, ...)`: the chain of directories, files and children at its end (same names merge). */
+/**
+ * `path('var/lib/x', spec, ...)`: the chain of directories, files and
+ * children at its end (same names merge). Used at the top of a shape, the
+ * directory it names is what the profile's FileSet includes (`/var/lib/x`).
+ */
 function path(p: string, spec?: FileSpec, ...sub: DirShape[]): DirShape {
   const parts = p.split('/');
   let node: DirShape = dir(parts[parts.length - 1], spec, ...sub);
-  for (let i = parts.length - 2; i >= 0; i--) node = dir(parts[i], undefined, node);
+  for (let i = parts.length - 2; i >= 0; i--) node = { ...dir(parts[i], undefined, node), via: true };
   return node;
 }
 
@@ -320,7 +332,7 @@ function system(c: ShapeContext, extra: { etc?: DirShape[]; logs?: string[] } = 
 }
 
 function homes(c: ShapeContext, users: string[], base = 'home', weight = 1): DirShape {
-  return dir(base, undefined, ...users.map((u, i) => owned(dir(u, files(8 * weight, 4 * KB, fixed(DOTFILES), { churn: 0.2, uid: 1000 + i, gid: 1000 + i }),
+  return path(base, undefined, ...users.map((u, i) => owned(dir(u, files(8 * weight, 4 * KB, fixed(DOTFILES), { churn: 0.2, uid: 1000 + i, gid: 1000 + i }),
     dir('Documents', files(60 * weight * vary(c.rng), 300 * KB, docs(c.rng), { churn: 0.5, uid: 1000 + i, gid: 1000 + i })),
     dir('.ssh', files(2, 600, fixed(['authorized_keys', 'known_hosts']), { perm: 0o600, uid: 1000 + i, gid: 1000 + i }))), 1000 + i, 1000 + i, 0o750)));
 }
@@ -328,7 +340,8 @@ function homes(c: ShapeContext, users: string[], base = 'home', weight = 1): Dir
 // ------------------------------------------------------------------ mail
 
 function mailLinux(c: ShapeContext): DirShape[] {
-  const users = count(c, 2500, 4, 1200);
+  // At most 480 mailboxes of 25 directories each, so the whole system fits the skeleton (MAX_DIRS).
+  const users = count(c, 3000, 4, 480);
   const domains = pick(c.rng, DOMAINS, Math.min(users, c.rng.int(1, 4)));
   const names = people(c.rng, users, 'dotted');
   const host = c.host.replace(/[^a-z0-9-]/gi, '');
@@ -535,9 +548,14 @@ function rooted(root: string, shapes: DirShape[]): DirShape[] {
   return shapes.map((s) => {
     if (s.name === '') return path(root, s.files, ...(s.sub ?? []));
     if (s.name !== '..') return path(root, undefined, s);
-    const up = root.split('/').slice(0, -1).join('/');
-    return rooted(up, (s.sub ?? []))[0];
+    return above(root.split('/').slice(0, -1), s.sub![0]);
   });
+}
+
+/** `node` (a `..` resolving further up, or the directory `path()` named) reached through `parts`. */
+function above(parts: string[], node: DirShape): DirShape {
+  if (node.name === '..') return above(parts.slice(0, -1), node.sub![0]);
+  return parts.reduceRight<DirShape>((n, name) => ({ ...dir(name, undefined, n), via: true }), node);
 }
 
 function database(c: ShapeContext): DirShape[] {
@@ -640,8 +658,8 @@ function fileserver(c: ShapeContext): DirShape[] {
         dir('Images', files(perDir * 0.3 * vary(c.rng), 3 * MB, photos(c.rng), { churn: 0.5, gid, perm: 0o664 })));
     }));
   if (/nas/.test(key)) {
-    return [dir('mnt', undefined, dir('tank', undefined, ...depts.map((d, i) => share(d.toLowerCase(), 2000 + i)),
-      path('media/photos', undefined, ...['2019', '2020', '2021', '2022', '2023', '2024', '2025'].map((y) => dir(y, files(3000 * vary(c.rng), 6 * MB, photos(c.rng, 'DSC_', 'NEF'), { churn: 1 })))))),
+    return [path('mnt/tank', undefined, ...depts.map((d, i) => share(d.toLowerCase(), 2000 + i)),
+      path('media/photos', undefined, ...['2019', '2020', '2021', '2022', '2023', '2024', '2025'].map((y) => dir(y, files(3000 * vary(c.rng), 6 * MB, photos(c.rng, 'DSC_', 'NEF'), { churn: 1 }))))),
     ...freebsdSystem(c)];
   }
   if (/nfs/.test(key)) {
@@ -695,9 +713,9 @@ function generic(c: ShapeContext): DirShape[] {
   const users = people(c.rng, c.rng.int(2, 8), 'login');
   const apps = pick(c.rng, ['inventory', 'portal', 'reporting', 'scheduler', 'gateway', 'billing'], c.rng.int(1, 3));
   return [...system(c), homes(c, users),
-    ...apps.map((a) => path(`srv/${a}`, files(20, 20 * KB, fixed(['config.yml', 'app.env', 'docker-compose.yml', 'VERSION']), { churn: 1 }),
+    path('srv', undefined, ...apps.map((a) => dir(a, files(20, 20 * KB, fixed(['config.yml', 'app.env', 'docker-compose.yml', 'VERSION']), { churn: 1 }),
       dir('lib', files(400 * vary(c.rng), 40 * KB, code(c.rng))), dir('data', files(800 * vary(c.rng), 2 * MB, hexNames(c.rng, '.dat', 16), { churn: 40 })),
-      dir('logs', files(30, 8 * MB, rotated([`${a}.log`, 'access.log', 'error.log']), { churn: 6 })))),
+      dir('logs', files(30, 8 * MB, rotated([`${a}.log`, 'access.log', 'error.log']), { churn: 6 }))))),
     path('opt', undefined, ...pick(c.rng, ['monitoring-agent', 'vendor-tool', 'java/jdk-17', 'scripts'], 2).map((o) => path(o, files(300 * vary(c.rng), 200 * KB, winBinaries(c.rng, 'lib'))))),
   ];
 }
@@ -721,10 +739,11 @@ function gitServer(c: ShapeContext): DirShape[] {
   for (const sha of repos) shards.set(sha.slice(0, 2), [...(shards.get(sha.slice(0, 2)) ?? []), sha]);
   const upload: Namer = (k, _t, h) => `${hex(mix(k), 8)}${hex(h, 8)}_${['screenshot.png', 'logo.svg', 'log.txt', 'design.pdf'][h % 4]}`;
   return [
-    path('var/opt/gitlab/git-data/repositories/@hashed', undefined, ...[...shards].map(([ab, shas]) => dir(ab, undefined,
-      ...shas.map((sha) => dir(sha.slice(2, 4), undefined, gitRepo(c, `${sha}.git`, gl)))))),
-    path('var/opt/gitlab/gitlab-rails/uploads/@hashed', files(500, 800 * KB, upload, { ...gl, churn: 6 })),
-    path('var/opt/gitlab/backups', files(10, 30 * GB, (_k, t) => `${t}_${ymd(t, '_')}_16.11.2_gitlab_backup.tar`, { ...gl, churn: 1, append: true, span: 10 * DAY, perm: 0o600 })),
+    path('var/opt/gitlab', undefined,
+      path('git-data/repositories/@hashed', undefined, ...[...shards].map(([ab, shas]) => dir(ab, undefined,
+        ...shas.map((sha) => dir(sha.slice(2, 4), undefined, gitRepo(c, `${sha}.git`, gl)))))),
+      path('gitlab-rails/uploads/@hashed', files(500, 800 * KB, upload, { ...gl, churn: 6 })),
+      dir('backups', files(10, 30 * GB, (_k, t) => `${t}_${ymd(t, '_')}_16.11.2_gitlab_backup.tar`, { ...gl, churn: 1, append: true, span: 10 * DAY, perm: 0o600 }))),
     ...system(c, { etc: [dir('gitlab', files(3, 100 * KB, fixed(['gitlab.rb', 'gitlab-secrets.json', 'initial_root_password']), { perm: 0o600 }))], logs: ['gitlab/production.log', 'gitlab/sidekiq.log'] }),
   ];
 }
@@ -742,9 +761,10 @@ function ciRunner(c: ShapeContext): DirShape[] {
   const projects = count(c, 20000, 5, 120);
   const slots = c.rng.int(2, 4);
   return [
-    owned(path(`home/gitlab-runner/builds/${hexWord(c.rng, 8)}`, undefined, ...Array.from({ length: slots }, (_, slot) => dir(String(slot), undefined,
-      ...pick(c.rng, PROJECTS, Math.ceil(projects / slots)).map((p) => ciProject(c, p))))), 999, 999),
-    path('home/gitlab-runner/cache', undefined, ...pick(c.rng, PROJECTS, Math.ceil(projects / 6)).map((p) => path(`platform/${p}/default-protected`, files(3, 600 * MB, fixed(['cache.zip', 'metadata.json', 'cache.zip.sha256']), { churn: 3 })))),
+    owned(path('home/gitlab-runner', undefined,
+      path(`builds/${hexWord(c.rng, 8)}`, undefined, ...Array.from({ length: slots }, (_, slot) => dir(String(slot), undefined,
+        ...pick(c.rng, PROJECTS, Math.ceil(projects / slots)).map((p) => ciProject(c, p))))),
+      dir('cache', undefined, ...pick(c.rng, PROJECTS, Math.ceil(projects / 6)).map((p) => path(`platform/${p}/default-protected`, files(3, 600 * MB, fixed(['cache.zip', 'metadata.json', 'cache.zip.sha256']), { churn: 3 }))))), 999, 999),
     ...system(c, { etc: [dir('gitlab-runner', files(2, 4 * KB, fixed(['config.toml', 'config.toml.lock']), { perm: 0o600 }))] }),
   ];
 }
@@ -795,26 +815,26 @@ function sap(c: ShapeContext): DirShape[] {
   if (/hana/.test(c.profile.key)) {
     const vols = count(c, 6000, 2, 6);
     return [
-      path(`hana/data/${sid}/mnt00001`, undefined, ...Array.from({ length: vols }, (_, i) => dir(`hdb0000${i + 1}${i ? `.0000${i + 2}` : ''}`, files(1, 400 * GB, fixed(['datavolume_0000.dat', 'datavolume_0001.dat']), { ...adm, churn: 1 })))),
-      path(`hana/log/${sid}/mnt00001`, undefined, ...Array.from({ length: vols }, (_, i) => dir(`hdb0000${i + 1}${i ? `.0000${i + 2}` : ''}`, files(40, GB, (_k, t) => `logsegment_000_${pad(t % 100_000_000, 8)}.dat`, { ...adm, churn: 10, append: true, span: DAY, even: true })))),
-      path(`usr/sap/${sid}/HDB00/backup`, undefined,
+      path('hana/data', undefined, path(`${sid}/mnt00001`, undefined, ...Array.from({ length: vols }, (_, i) => dir(`hdb0000${i + 1}${i ? `.0000${i + 2}` : ''}`, files(1, 400 * GB, fixed(['datavolume_0000.dat', 'datavolume_0001.dat']), { ...adm, churn: 1 }))))),
+      path('hana/log', undefined, path(`${sid}/mnt00001`, undefined, ...Array.from({ length: vols }, (_, i) => dir(`hdb0000${i + 1}${i ? `.0000${i + 2}` : ''}`, files(40, GB, (_k, t) => `logsegment_000_${pad(t % 100_000_000, 8)}.dat`, { ...adm, churn: 10, append: true, span: DAY, even: true }))))),
+      path('usr/sap', undefined, path(`${sid}/HDB00/backup`, undefined,
         dir('data', files(20, 200 * GB, (_k, t, h) => `COMPLETE_DATA_BACKUP_${ymd(t)}_${hms(t)}_databackup_${h % 4}_1`, { ...adm, churn: 4, append: true, span: 14 * DAY })),
-        dir('log', files(600, 200 * MB, (_k, t, h) => `log_backup_${2 + (h % 3)}_0_${t}_${t + 900}.${t * 1000}`, { ...adm, churn: 80, append: true, span: 7 * DAY }))),
-      path(`usr/sap/${sid}/HDB00/${c.host}/trace`, files(200, 2 * MB, (_k, t, h) => `${['indexserver', 'nameserver', 'xsengine', 'compileserver'][h % 4]}_${c.host}.30003.${t}.trc`, { ...adm, churn: 30, append: true, span: 14 * DAY })),
+        dir('log', files(600, 200 * MB, (_k, t, h) => `log_backup_${2 + (h % 3)}_0_${t}_${t + 900}.${t * 1000}`, { ...adm, churn: 80, append: true, span: 7 * DAY })))),
+      path('usr/sap', undefined, path(`${sid}/HDB00/${c.host}/trace`, files(200, 2 * MB, (_k, t, h) => `${['indexserver', 'nameserver', 'xsengine', 'compileserver'][h % 4]}_${c.host}.30003.${t}.trc`, { ...adm, churn: 30, append: true, span: 14 * DAY }))),
       ...system(c)];
   }
   return [
-    path(`usr/sap/${sid}/DVEBMGS00`, undefined,
+    path('usr/sap', undefined, path(`${sid}/DVEBMGS00`, undefined,
       dir('exe', files(2500, 3 * MB, winBinaries(c.rng, 'sap'), adm)),
       dir('work', files(120, 4 * MB, rotated(['dev_disp', 'dev_ms', 'dev_rd', 'dev_w0', 'dev_w1', 'dev_w2', 'dev_w3', 'dev_w4', 'dev_icm', 'dev_enq', 'available.log', 'sapstart.log']), { ...adm, churn: 30 })),
-      dir('log', files(60, 10 * MB, (_k, t) => `SLOG${pad(t % 100, 2)}.${t}`, { ...adm, churn: 8, append: true, span: 30 * DAY }))),
+      dir('log', files(60, 10 * MB, (_k, t) => `SLOG${pad(t % 100, 2)}.${t}`, { ...adm, churn: 8, append: true, span: 30 * DAY })))),
     path('usr/sap/trans', undefined,
       dir('data', files(3000, 2 * MB, (_k, t) => `R${pad(Math.floor(t / 60) % 10_000_000, 7)}.${sid}`, { ...adm, churn: 40, append: true, span: 365 * DAY, tick: 60 })),
       dir('cofiles', files(3000, 4 * KB, (_k, t) => `K${pad(Math.floor(t / 60) % 10_000_000, 7)}.${sid}`, { ...adm, churn: 40, append: true, span: 365 * DAY, tick: 60 })),
       dir('log', files(2000, 60 * KB, (_k, t, h) => `${sid}${['A', 'E', 'G', 'H', 'I', 'P', 'R', 'V', 'X'][h % 9]}${pad(Math.floor(t / 60) % 10_000_000, 7)}.${sid}`, { ...adm, churn: 40, append: true, span: 365 * DAY, tick: 60 })),
       dir('buffer', files(1, 2 * MB, fixed([sid]), { ...adm, churn: 1 }))),
-    path(`sapmnt/${sid}`, undefined, dir('profile', files(4, 8 * KB, fixed(['DEFAULT.PFL', `${sid}_DVEBMGS00_${c.host}`, `${sid}_ASCS01_${c.host}`, 'START_DVEBMGS00']), adm)),
-      dir('global', files(40, 200 * KB, hexNames(c.rng, '.dat'), { ...adm, churn: 3 }))),
+    path('sapmnt', undefined, dir(sid, undefined, dir('profile', files(4, 8 * KB, fixed(['DEFAULT.PFL', `${sid}_DVEBMGS00_${c.host}`, `${sid}_ASCS01_${c.host}`, 'START_DVEBMGS00']), adm)),
+      dir('global', files(40, 200 * KB, hexNames(c.rng, '.dat'), { ...adm, churn: 3 })))),
     ...system(c)];
 }
 
@@ -931,3 +951,50 @@ const SHAPES: Record<string, (c: ShapeContext) => DirShape[]> = {
 export function shapeOf(c: ShapeContext): DirShape[] {
   return (SHAPES[c.profile.file_tree] ?? generic)(c);
 }
+
+/**
+ * The Include lines a shape's top entries name, in order, each once and none
+ * inside another: `/var/vmail`, `/etc`, ... (Unix) or `C:/`, `E:/` (Windows).
+ */
+export function shapeRoots(tops: readonly DirShape[], windows: boolean): string[] {
+  const roots: string[] = [];
+  for (const top of tops) {
+    const names: string[] = [];
+    for (let node: DirShape | undefined = top; node; node = node.via ? node.sub?.[0] : undefined) names.push(node.name);
+    roots.push(windows ? (names.length === 1 ? `${names[0]}/` : names.join('/')) : `/${names.join('/')}`);
+  }
+  const within = (a: string, b: string): boolean => a === b || a.startsWith(b.endsWith('/') ? b : `${b}/`);
+  return roots.filter((r, i) => roots.indexOf(r) === i && !roots.some((o) => o !== r && within(r, o)));
+}
+
+const profileRootCache = new WeakMap<Profile, string[]>();
+
+/**
+ * What the FileSet of a profile's clients includes: the roots of its shape,
+ * drawn once from a fixed stream (they do not depend on the draws).
+ */
+export function profileRoots(profile: Profile): string[] {
+  let roots = profileRootCache.get(profile);
+  if (!roots) {
+    const tops = shapeOf({ rng: stream(0, 'fileset-roots', profile.key), profile, host: 'host', scale: Math.max(1, profile.typical_files_max) });
+    roots = shapeRoots(tops, profile.os === 'windows');
+    profileRootCache.set(profile, roots);
+  }
+  return roots;
+}
+
+/**
+ * What a FileSet's Include line finds where the client's disk has nothing
+ * (a FileSet written through the API naming `/data`): documents, an archive
+ * by year, data files spread over sixteen directories, and logs, so a job
+ * of any size spreads out. 27 directories.
+ */
+export function fillerShape(rng: Rng, name: string): DirShape {
+  return dir(name, files(30, 400 * KB, docs(rng), { churn: 2 }),
+    dir('archive', undefined, ...['2019', '2020', '2021', '2022', '2023', '2024', '2025'].map((y) => dir(y, files(40, MB, docs(rng), { churn: 0.05 })))),
+    dir('data', files(10, 2 * MB, hexNames(rng, '.dat', 16), { churn: 2 }), ...Array.from({ length: 16 }, (_, i) => dir(hex(i, 2), files(100, 2 * MB, hexNames(rng, '.dat', 16), { churn: 15 })))),
+    dir('logs', files(20, 8 * MB, rotated(['app.log', 'access.log', 'error.log', 'audit.log']), { churn: 4 })));
+}
+
+/** Directories `fillerShape` makes. */
+export const FILLER_DIRS = 27;

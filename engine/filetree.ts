@@ -1,37 +1,46 @@
 import { WorldError } from './errors.js';
-import { shapeOf, type DirShape, type FileSpec } from './filetree-shapes.js';
+import { FILLER_DIRS, fillerShape, profileRoots, shapeOf, type DirShape, type FileSpec } from './filetree-shapes.js';
 import { emptyFacts } from './jobstore.js';
 import { deriveSeed, stream } from './random.js';
+import { fileSetPathsAt, writtenVersions } from './resources.js';
 import type { ClientRecord, JobRecord } from './types.js';
 import type { World } from './world.js';
 
 /**
  * The files of backup jobs, as BVFS browses them: derived on demand from the
- * world seed, the client and the job, never stored.
+ * world seed, the client, the job and the FileSet version it read, never
+ * stored.
  *
- * Each client has a directory skeleton (at most MAX_DIRS directories) shaped
- * by its profile (filetree-shapes.ts): a mail server has maildirs, a database
- * server data files and WAL, a Windows machine `C:/` paths. A job's JobFiles
- * are poured into that skeleton top-down: a directory's budget of File
- * records is split between the directory's own entry, its own files and each
- * child's subtree, in proportion to the shape's weights (a Full's file
- * weights, an Incremental's or Differential's churn weights), with the
- * largest-remainder rule so the parts always add up. JobBytes is split the
- * same way alongside (in proportion to files × typical size), and within a
- * directory among its files. So for every job the File records of the whole
- * tree number exactly JobFiles (regular files plus the directory entries the
- * job saved, as Bacula counts them) and the file sizes add up to exactly
- * JobBytes, while answering one directory only walks the path down to it:
- * O(depth × fan-out), whatever the job's size.
+ * Each client has a directory skeleton (at most MAX_DIRS directories): its
+ * disk, shaped by its profile (filetree-shapes.ts: a mail server has
+ * maildirs, a database server data files and WAL, a Windows machine `C:/`
+ * paths), then a directory for each line of a FileSet written through the
+ * API that the disk lacks. What a job backs up is a Scope of that skeleton:
+ * the directories its FileSet version includes and everything below them,
+ * less what it excludes; the directories above them are only the way down,
+ * never saved. A job's JobFiles are poured into its scope top-down: a
+ * directory's budget of File records is split between the directory's own
+ * entry, its own files and each child's subtree, in proportion to the
+ * shape's weights (a Full's file weights, an Incremental's or
+ * Differential's churn weights), with the largest-remainder rule so the
+ * parts always add up. JobBytes is split the same way alongside (in
+ * proportion to files × typical size), and within a directory among its
+ * files. So for every job the File records of the whole tree number exactly
+ * JobFiles (regular files plus the directory entries the job saved, as
+ * Bacula counts them) and the file sizes add up to exactly JobBytes, while
+ * answering one directory only walks the path down to it: O(depth ×
+ * fan-out), whatever the job's size.
  *
  * Ids are positions: PathId = (ClientId − 1) × MAX_DIRS + directory index + 1,
  * FileId = JobId × FILEID_STRIDE + FileIndex, where FileIndex numbers the job's
  * records in tree order (a directory's files, then its entry, then its
- * children's subtrees). Both are unique across the catalog and decode back.
+ * children's subtrees). Both are unique across the catalog and decode back;
+ * directories are only ever appended, so a PathId keeps naming its directory.
  */
-
 /** Directories per client at most: PathIds then fit Bacula's int4 column for 100,000 clients. */
 export const MAX_DIRS = 16_384;
+/** Directories of them a client's own disk may take; the rest are for FileSet lines it lacks (76 at 27 directories each). */
+const DISK_DIRS = MAX_DIRS - 2_048;
 /** FileId = JobId × FILEID_STRIDE + FileIndex (2^28 files a job, 2^25 jobs, within 2^53). */
 export const FILEID_STRIDE = 2 ** 28;
 /** The LStat Bacula shows for a directory that has no File record in the jobs browsed. */
@@ -231,9 +240,14 @@ function mergeSiblings(sub: readonly DirShape[]): readonly DirShape[] {
   return out;
 }
 
+let skeletons = 0;
+
 /**
- * A client's directories in preorder (so a subtree is an index range), with
- * each directory's file spec and the weights summed over its subtree.
+ * A client's directories: first its disk in preorder (the profile's shape),
+ * then the directories FileSets written through the API name and the disk
+ * lacks, appended in the order those FileSets were written, so a directory's
+ * index (its PathId) never changes once given. A parent always comes before
+ * its children.
  */
 export class Skeleton {
   readonly names: string[] = [];
@@ -241,81 +255,69 @@ export class Skeleton {
   readonly kids: number[][] = [];
   /** position of a directory among its parent's children */
   readonly childIx: number[] = [];
-  /** the subtree of i is [i, end[i]) */
-  readonly end: number[] = [];
   readonly spec: Array<FileSpec | undefined> = [];
   /** uid, gid, permission bits of the directory */
   readonly owner: Array<[number, number, number]> = [];
-  readonly wFull: Float64Array;
-  readonly wChurn: Float64Array;
-  readonly subFull: Float64Array;
-  readonly subChurn: Float64Array;
-  /** mean file size over a subtree, weighted by the Full and by the churn weights */
-  readonly avgFull: Float64Array;
-  readonly avgChurn: Float64Array;
+  /** directories of the client's own disk: indices below this */
+  readonly diskSize: number;
+  /** per directory, the written FileSet version that made it (1 for the first written, ...); 0 on the disk */
+  private readonly born: number[] = [];
+  /** the place of each written FileSet version in the order they were written, by key (1 for the first) */
+  private readonly written = new Map<string, number>();
+  /** tells skeletons apart in cache keys (a client's skeleton is rebuilt when a FileSet is written) */
+  readonly id = ++skeletons;
   private byName = new Map<string, number>();
   private readonly fan: { scale: number; total: number };
-  /** File records in each directory of a Full of the client's nominal size: what Incrementals change */
-  private reference: JobTree | null = null;
+  private scopes = new Map<string, Scope>();
 
-  constructor(top: DirShape[], readonly windows: boolean, readonly clientId: number, readonly dev: number, private readonly nominalFiles: number, scale: number) {
+  constructor(top: DirShape[], readonly windows: boolean, readonly clientId: number, readonly dev: number, readonly nominalFiles: number, scale: number) {
     this.fan = { scale, total: Math.max(1e-9, shapeWeight(top)) };
-    this.add({ name: '', sub: windows ? top : [{ name: '', sub: top }] }, -1, [0, 0, 0o755]);
-    const n = this.names.length;
-    this.wFull = new Float64Array(n);
-    this.wChurn = new Float64Array(n);
-    this.subFull = new Float64Array(n);
-    this.subChurn = new Float64Array(n);
-    this.avgFull = new Float64Array(n);
-    this.avgChurn = new Float64Array(n);
-    const bytesFull = new Float64Array(n);
-    const bytesChurn = new Float64Array(n);
-    for (let i = n - 1; i >= 0; i--) {
-      const s = this.spec[i];
-      if (s) {
-        this.wFull[i] = s.w;
-        this.wChurn[i] = s.churn;
-        this.subFull[i] += s.w;
-        this.subChurn[i] += s.churn;
-        bytesFull[i] += s.w * Math.max(1, s.size);
-        bytesChurn[i] += s.churn * Math.max(1, s.size);
+    this.add({ name: '', sub: windows ? top : [{ name: '', sub: top }] }, -1, [0, 0, 0o755], DISK_DIRS);
+    this.diskSize = this.names.length;
+  }
+
+  /**
+   * Adds the directories the lines of written FileSet versions (in the order
+   * they were written) name and the disk lacks, each made by `make(path, name)`,
+   * as long as there is room (a line past MAX_DIRS adds nothing).
+   */
+  addWritten(versions: ReadonlyArray<{ key: string; files: readonly string[] }>, make: (path: string, name: string) => DirShape): void {
+    versions.forEach((v, n) => {
+      this.written.set(v.key, n + 1);
+      for (const line of v.files) {
+        const p = this.pathOf(line);
+        if (p !== null && this.find(p) === undefined) this.graft(p, n + 1, (name) => make(p, name));
       }
-      this.avgFull[i] = this.subFull[i] > 0 ? bytesFull[i] / this.subFull[i] : 1;
-      this.avgChurn[i] = this.subChurn[i] > 0 ? bytesChurn[i] / this.subChurn[i] : 1;
-      const p = this.parent[i];
-      if (p >= 0) {
-        this.subFull[p] += this.subFull[i];
-        this.subChurn[p] += this.subChurn[i];
-        bytesFull[p] += bytesFull[i];
-        bytesChurn[p] += bytesChurn[i];
-      }
-    }
-    // Every share of a job goes to a part with weight, so a tree with files always has room for them.
-    if (!(this.subFull[0] > 0)) throw new Error(`the file tree of client ${clientId} has no files`);
+    });
   }
 
   get size(): number {
     return this.names.length;
   }
 
-  private add(given: DirShape, parent: number, inherited: [number, number, number]): void {
-    if (this.names.length >= MAX_DIRS) return;
-    const shape = fanOut(given, this.fan.scale, this.fan.total);
+  private add(given: DirShape, parent: number, inherited: [number, number, number], limit: number, born = 0): void {
+    if (this.names.length >= limit) return;
+    // What a written FileSet line adds comes spread out already (fillerShape), whatever the disk's scale.
+    const shape = born ? given : fanOut(given, this.fan.scale, this.fan.total);
     const i = this.names.length;
     this.names.push(shape.name);
+    this.born.push(born);
     this.parent.push(parent);
     this.kids.push([]);
-    this.end.push(i + 1);
     this.spec.push(shape.files && shape.files.w + shape.files.churn > 0 ? shape.files : undefined);
     this.childIx.push(parent >= 0 ? this.kids[parent].length : 0);
     if (parent >= 0) {
       this.kids[parent].push(i);
-      this.byName.set(`${parent}/${shape.name}`, i);
+      this.byName.set(this.key(parent, shape.name), i);
     }
     const own: [number, number, number] = [shape.uid ?? shape.files?.uid ?? inherited[0], shape.gid ?? shape.files?.gid ?? inherited[1], shape.perm ?? inherited[2]];
     this.owner.push(own);
-    for (const s of mergeSiblings(shape.sub ?? [])) this.add(s, i, own);
-    this.end[i] = this.names.length;
+    for (const s of mergeSiblings(shape.sub ?? [])) this.add(s, i, own, limit, born);
+  }
+
+  /** Windows names are looked up without regard to case, as Windows does. */
+  private key(parent: number, name: string): string {
+    return `${parent}/${this.windows ? name.toUpperCase() : name}`;
   }
 
   /** The Path of a directory: `''`, `/`, `/etc/`, `C:/`, `C:/Users/`. */
@@ -331,11 +333,51 @@ export class Skeleton {
     const parts = (path.endsWith('/') ? path.slice(0, -1) : path).split('/');
     let i = 0;
     for (const name of parts) {
-      const next = this.byName.get(`${i}/${name}`);
+      const next = this.byName.get(this.key(i, name));
       if (next === undefined) return undefined;
       i = next;
     }
     return i;
+  }
+
+  /**
+   * A FileSet line as this client's Path (`/var/www/`, `C:/Data/`): Windows
+   * drives in capitals and `\` as `/`, a path without a drive on C:. Null
+   * for a line that cannot name a directory here (relative, `.`/`..`, or a
+   * drive on a Unix client: it backs nothing up, as an FD that cannot stat it).
+   */
+  pathOf(line: string): string | null {
+    let p = line.trim().replace(/\\/g, '/').replace(/\/{2,}/g, '/');
+    if (this.windows) {
+      const m = /^([A-Za-z]):(\/.*)?$/.exec(p);
+      if (m) p = `${m[1].toUpperCase()}:${m[2] ?? ''}`;
+      else if (p.startsWith('/')) p = `C:${p}`;
+      else return null;
+    } else if (!p.startsWith('/')) return null;
+    p = p.endsWith('/') ? p : `${p}/`;
+    const names = (this.windows ? p : p.slice(1)).split('/').slice(0, -1);
+    if (names.some((n) => n === '.' || n === '..')) return null;
+    return p;
+  }
+
+  /**
+   * Makes the directory `path` (as `pathOf` gives it) with `make(name)`'s
+   * shape, and whatever is missing above it, for the `born`-th written
+   * version, if there is room.
+   */
+  private graft(path: string, born: number, make: (name: string) => DirShape): void {
+    const names = (this.windows ? path : path.slice(1)).split('/').slice(0, -1);
+    let i = this.windows ? 0 : 1;
+    let k = 0;
+    for (; k < names.length; k++) {
+      const next = this.byName.get(this.key(i, names[k]));
+      if (next === undefined) break;
+      i = next;
+    }
+    if (k === names.length || this.size + names.length - k - 1 + FILLER_DIRS > MAX_DIRS) return;
+    let shape = make(names[names.length - 1]);
+    for (let j = names.length - 2; j >= k; j--) shape = { name: names[j], sub: [shape] };
+    this.add(shape, i, this.owner[i], MAX_DIRS, born);
   }
 
   pathId(i: number): number {
@@ -349,19 +391,120 @@ export class Skeleton {
     return Math.floor((pathId - 1) / MAX_DIRS) + 1 === this.clientId && i < this.size ? i : undefined;
   }
 
-  /** `''` and the top directories (`/`, `C:/`) are never saved as entries themselves. */
-  structural(i: number): boolean {
-    return i === 0 || this.parent[i] === 0;
-  }
-
   /** Whether directory j is i or below it. */
   contains(i: number, j: number): boolean {
-    return j >= i && j < this.end[i];
+    for (let x = j; x >= i; x = this.parent[x]) if (x === i) return true;
+    return false;
+  }
+
+  /**
+   * What one FileSet version selects on this client (`key` names the
+   * version): the directories its `files` lines name and all below them,
+   * less its `exclude` lines. Lines this client lacks select nothing.
+   * Directories added for versions written after it are not its own, even
+   * below its lines: a job's tree never changes once the job has run.
+   */
+  scope(key: string, files: readonly string[], exclude: readonly string[]): Scope {
+    let s = this.scopes.get(key);
+    if (!s) {
+      const upTo = this.written.get(key) ?? 0;
+      const nodes = (lines: readonly string[]): number[] => lines.map((l) => this.pathOf(l)).flatMap((p) => (p === null ? [] : [this.find(p)].filter((n): n is number => n !== undefined)));
+      s = new Scope(this, key, nodes(files), nodes(exclude), (i) => this.born[i] <= upTo);
+      this.scopes.set(key, s);
+    }
+    return s;
+  }
+
+  /** The whole disk as one scope: what a client whose FileSets name nothing it has backs up. */
+  disk(): Scope {
+    let s = this.scopes.get('');
+    if (!s) {
+      s = new Scope(this, '', [0], [], (i) => this.born[i] === 0);
+      // Every share of a job goes to a part with weight, so a tree with files always has room for them.
+      if (s.empty) throw new Error(`the file tree of client ${this.clientId} has no files`);
+      this.scopes.set('', s);
+    }
+    return s;
+  }
+}
+
+/**
+ * A skeleton as one FileSet version sees it: the directories it backs up
+ * (its Include directories and below, less the excluded ones) carry their
+ * shape's weights; the directories above them are only the way down (never
+ * saved as entries, no files); everything else weighs nothing, so a job of
+ * this version puts no file there.
+ */
+export class Scope {
+  readonly wFull: Float64Array;
+  readonly wChurn: Float64Array;
+  readonly subFull: Float64Array;
+  readonly subChurn: Float64Array;
+  /** mean file size over a subtree, weighted by the Full and by the churn weights */
+  readonly avgFull: Float64Array;
+  readonly avgChurn: Float64Array;
+  /** 1 for a directory above an Include directory */
+  private readonly above: Uint8Array;
+  /** File records in each directory of a Full of the client's nominal size: what Incrementals change */
+  private reference: JobTree | null = null;
+
+  constructor(readonly sk: Skeleton, readonly key: string, roots: readonly number[], excluded: readonly number[], own: (i: number) => boolean = () => true) {
+    const n = sk.size;
+    const inside = new Uint8Array(n);
+    const out = new Uint8Array(n);
+    const isRoot = new Set(roots);
+    const isOut = new Set(excluded);
+    // Parents come first, so one pass in index order settles every directory.
+    for (let i = 0; i < n; i++) {
+      const p = sk.parent[i];
+      out[i] = !own(i) || isOut.has(i) || (p >= 0 && out[p]) ? 1 : 0;
+      inside[i] = !out[i] && (isRoot.has(i) || (p >= 0 && inside[p])) ? 1 : 0;
+    }
+    this.above = new Uint8Array(n);
+    for (const r of roots) for (let j = sk.parent[r]; j >= 0 && !inside[j] && !this.above[j]; j = sk.parent[j]) this.above[j] = 1;
+    this.wFull = new Float64Array(n);
+    this.wChurn = new Float64Array(n);
+    this.subFull = new Float64Array(n);
+    this.subChurn = new Float64Array(n);
+    this.avgFull = new Float64Array(n);
+    this.avgChurn = new Float64Array(n);
+    const bytesFull = new Float64Array(n);
+    const bytesChurn = new Float64Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      const s = sk.spec[i];
+      if (s && inside[i]) {
+        this.wFull[i] = s.w;
+        this.wChurn[i] = s.churn;
+        this.subFull[i] += s.w;
+        this.subChurn[i] += s.churn;
+        bytesFull[i] += s.w * Math.max(1, s.size);
+        bytesChurn[i] += s.churn * Math.max(1, s.size);
+      }
+      this.avgFull[i] = this.subFull[i] > 0 ? bytesFull[i] / this.subFull[i] : 1;
+      this.avgChurn[i] = this.subChurn[i] > 0 ? bytesChurn[i] / this.subChurn[i] : 1;
+      const p = sk.parent[i];
+      if (p >= 0) {
+        this.subFull[p] += this.subFull[i];
+        this.subChurn[p] += this.subChurn[i];
+        bytesFull[p] += bytesFull[i];
+        bytesChurn[p] += bytesChurn[i];
+      }
+    }
+  }
+
+  /** Whether the version selects no file at all on this client. */
+  get empty(): boolean {
+    return !(this.subFull[0] > 0);
+  }
+
+  /** `''`, the top directories (`/`, `C:/`) and those above the Include directories are never saved as entries. */
+  structural(i: number): boolean {
+    return i === 0 || this.sk.parent[i] === 0 || this.above[i] === 1;
   }
 
   /** Regular files directory `i` holds in a Full of the client's nominal size. */
   referenceFiles(i: number): number {
-    this.reference ??= new JobTree(this, { jobId: 0, full: true, files: this.nominalFiles, bytes: 0, start: 0, since: 0, seed: 0 });
+    this.reference ??= new JobTree(this, { jobId: 0, full: true, files: this.sk.nominalFiles, bytes: 0, start: 0, since: 0, seed: 0 });
     return this.reference.split(i).own;
   }
 }
@@ -413,8 +556,11 @@ export class JobTree {
   private progressions = new Map<number, [number, number, number]>();
   private readonly churn: boolean;
 
-  constructor(readonly sk: Skeleton, readonly job: JobShape) {
-    this.churn = !job.full && sk.subChurn[0] > 0;
+  readonly sk: Skeleton;
+
+  constructor(readonly scope: Scope, readonly job: JobShape) {
+    this.sk = scope.sk;
+    this.churn = !job.full && scope.subChurn[0] > 0;
   }
 
   get jobId(): number {
@@ -441,25 +587,26 @@ export class JobTree {
 
   private divide(i: number, total: number, bytes: number, base: number): Split {
     const sk = this.sk;
+    const sc = this.scope;
     const kids = sk.kids[i];
     const zero = (): number[] => new Array<number>(kids.length).fill(0);
     if (total <= 0) return { total: 0, base, entry: 0, own: 0, ownBytes: 0, kidFiles: zero(), kidBytes: zero(), kidStart: zero() };
-    const weights = this.churn ? [sk.wChurn[i], ...kids.map((c) => sk.subChurn[c])] : [sk.wFull[i], ...kids.map((c) => sk.subFull[c])];
+    const weights = this.churn ? [sc.wChurn[i], ...kids.map((c) => sc.subChurn[c])] : [sc.wFull[i], ...kids.map((c) => sc.subFull[c])];
     let entry: 0 | 1 = 0;
     let parts: number[];
     if (this.job.full) {
       // A Full saves the directory itself once it has anything below it.
-      entry = total >= 2 && !sk.structural(i) ? 1 : 0;
+      entry = total >= 2 && !sc.structural(i) ? 1 : 0;
       parts = apportion(total - entry, weights);
     } else {
       // An Incremental saves a directory whose files changed (new mail changes the directory too).
       parts = apportion(total, weights);
-      entry = parts[0] >= 2 && !sk.structural(i) ? 1 : 0;
+      entry = parts[0] >= 2 && !sc.structural(i) ? 1 : 0;
       parts[0] -= entry;
     }
     const own = parts[0];
     const kidFiles = parts.slice(1);
-    const avg = this.churn ? sk.avgChurn : sk.avgFull;
+    const avg = this.churn ? sc.avgChurn : sc.avgFull;
     const byteParts = apportion(bytes, [own * Math.max(1, sk.spec[i]?.size ?? 1), ...kids.map((c, k) => kidFiles[k] * avg[c])]);
     const kidStart = zero();
     for (let k = 1; k < kids.length; k++) kidStart[k] = kidStart[k - 1] + kidFiles[k - 1];
@@ -509,7 +656,7 @@ export class JobTree {
   private progression(i: number): [number, number, number] {
     let p = this.progressions.get(i);
     if (!p) {
-      const m = Math.max(1, this.sk.referenceFiles(i), this.split(i).own);
+      const m = Math.max(1, this.scope.referenceFiles(i), this.split(i).own);
       const start = Math.floor(unit(this.job.seed, 'slot', this.job.jobId, i) * m);
       let stride = 1 + Math.floor(unit(this.job.seed, 'stride', this.job.jobId, i) * Math.max(1, m - 1));
       while (gcd(stride, m) !== 1) stride = (stride % m) + 1;
@@ -815,16 +962,42 @@ export class FileTrees {
   private trees = new Lru<JobTree>(64);
   private listings = new Lru<TreeEntry[]>(16);
 
+  /**
+   * A client's skeleton: its profile's disk, then a directory for every
+   * line of a FileSet written through the API that the disk lacks, in the
+   * order the FileSets were written (so a PathId, once given, stays).
+   */
   skeleton(world: World, client: ClientRecord): Skeleton {
     const profile = world.profileOf(client);
-    return this.skeletons.get(`${world.seed}:${client.clientId}:${client.name}:${profile.key}`, () => {
+    const written = writtenVersions(world);
+    const generation = written.map((v) => `${v.key}:${v.files.join('|')}`).join(';');
+    return this.skeletons.get(`${world.seed}:${client.clientId}:${client.name}:${profile.key}:${generation}`, () => {
       const rng = stream(world.seed, 'tree-shape', client.clientId);
       const host = client.name.replace(/-fd$/, '');
       const top = shapeOf({ rng, profile, host, scale: Math.max(1, profile.typical_files_max) });
       const nominal = Math.round(rng.between(profile.typical_files_min, profile.typical_files_max));
       const dev = [64768, 2049, 66305, 64769][rng.int(0, 3)];
-      return new Skeleton(top, profile.os === 'windows', client.clientId, dev, Math.max(1, nominal), Math.max(1, profile.typical_files_max));
+      const sk = new Skeleton(top, profile.os === 'windows', client.clientId, dev, Math.max(1, nominal), Math.max(1, profile.typical_files_max));
+      sk.addWritten(written, (p, name) => fillerShape(stream(world.seed, 'filler', client.clientId, p), name));
+      return sk;
     });
+  }
+
+  /**
+   * What a job backs up on its client: the FileSet version in force when it
+   * started (its start time against the versions' times). A version that
+   * selects nothing on this client (another system's FileSet, say) falls
+   * back to the client's own profile FileSet, so the job's files always
+   * have a place.
+   */
+  private scope(world: World, sk: Skeleton, client: ClientRecord, job: JobRecord): Scope {
+    const fs = job.filesetId ? world.catalog.fileset(job.filesetId) : undefined;
+    const paths = fs ? fileSetPathsAt(world, fs, job.startTime ?? job.schedTime) : undefined;
+    const scope = paths ? sk.scope(paths.key, paths.files, paths.exclude) : undefined;
+    if (scope && !scope.empty) return scope;
+    const profile = world.profileOf(client);
+    const own = sk.scope(`p:${profile.key}`, profileRoots(profile), []);
+    return own.empty ? sk.disk() : own;
   }
 
   /** A job's tree; jobs that wrote no File records (not backups, canceled, still running) have an empty one. */
@@ -832,14 +1005,15 @@ export class FileTrees {
     const client = world.catalog.client(job.clientId);
     if (!client) throw new WorldError('not_found', `Client of JobId ${job.jobId} not found`);
     const sk = this.skeleton(world, client);
+    const scope = this.scope(world, sk, client, job);
     const start = Math.floor((job.startTime ?? job.schedTime) / 1000);
     const files = job.type === 'B' ? job.jobFiles : 0;
     const shape: JobShape = {
       jobId: job.jobId, full: job.level === 'F', files, bytes: files ? job.jobBytes : 0, start,
       since: Math.min(start - 1, job.plan.since !== null ? Math.floor(job.plan.since / 1000) : start - DAY), seed: world.seed,
     };
-    const make = (): JobTree => new JobTree(sk, shape);
-    return cache ? this.trees.get(`${world.seed}:${job.jobId}:${job.clientId}:${files}:${shape.bytes}:${start}:${job.level}:${shape.since}`, make) : make();
+    const make = (): JobTree => new JobTree(scope, shape);
+    return cache ? this.trees.get(`${sk.id}:${job.jobId}:${files}:${shape.bytes}:${start}:${job.level}:${shape.since}:${scope.key}`, make) : make();
   }
 
   /** The jobs (all of one client) as one tree; unknown JobIds are refused. */
@@ -858,7 +1032,7 @@ export class FileTrees {
 
   /** `files(i)` of a view, remembered for paging through a large directory. */
   listing(view: TreeView, i: number): TreeEntry[] {
-    const key = `${view.trees.map((t) => `${t.jobId}:${t.job.files}:${t.job.start}`).join(',')}|${view.sk.clientId}:${i}`;
+    const key = `${view.trees.map((t) => `${t.jobId}:${t.job.files}:${t.job.start}:${t.scope.key}`).join(',')}|${view.sk.id}:${i}`;
     return this.listings.get(key, () => view.files(i));
   }
 
@@ -905,29 +1079,55 @@ export class FileTrees {
 
 /**
  * `.bvfs_get_jobids jobid=N`: the jobs a restore of N's state needs, oldest
- * first: the Full before it, the last Differential since, the Incrementals
- * since, and N. Empty when N is not a successful backup.
+ * first: the Full of N's FileSet before it, the last Differential since, the
+ * Incrementals since, and N. With `allFileSets` (`all`), the same for each
+ * FileSet the client backed up by then, from its latest backup at or before
+ * N. Empty when N is not a successful backup.
  */
-export function restoreChain(world: World, jobId: number): number[] {
+export function restoreChain(world: World, jobId: number, allFileSets = false): number[] {
   const job = world.catalog.job(jobId);
   if (!job) throw new WorldError('not_found', `JobId ${jobId} not found`);
   if (job.type !== 'B' || job.jobStatus !== 'T') return [];
-  const chain = [jobId];
-  if (job.level === 'F') return chain;
   const ids = world.catalog.jobsByClient.get(job.clientId)?.ids ?? [];
+  const at = ids.indexOf(jobId);
   const f = emptyFacts();
-  // An Incremental builds on the Incrementals back to the last Differential or Full; a Differential on the Full only.
-  let wantDifferential = job.level === 'I';
-  for (let x = ids.indexOf(jobId) - 1; x >= 0; x--) {
-    if (!world.catalog.store.facts(ids[x], f) || f.type !== 'B' || f.status !== 'T') continue;
-    if (f.level === 'F') {
-      chain.unshift(ids[x]);
-      break;
+  const backup = (x: number): boolean => world.catalog.store.facts(ids[x], f) && f.type === 'B' && f.status === 'T';
+  const filesets = new Set([job.filesetId]);
+  if (allFileSets) for (let x = 0; x < at; x++) if (backup(x)) filesets.add(f.filesetId);
+  const chain = new Set<number>();
+  for (const fs of filesets) {
+    let x = at;
+    while (x >= 0 && !(backup(x) && f.filesetId === fs)) x--;
+    if (x < 0) continue;
+    chain.add(ids[x]);
+    if (f.level === 'F') continue;
+    // An Incremental builds on the Incrementals back to the last Differential or Full; a Differential on the Full only.
+    let wantDifferential = f.level === 'I';
+    while (--x >= 0) {
+      if (!backup(x) || f.filesetId !== fs) continue;
+      if (f.level === 'F') {
+        chain.add(ids[x]);
+        break;
+      }
+      if (wantDifferential) chain.add(ids[x]);
+      if (f.level === 'D') wantDifferential = false;
     }
-    if (wantDifferential) chain.unshift(ids[x]);
-    if (f.level === 'D') wantDifferential = false;
   }
-  return chain;
+  return [...chain].sort((a, b) => a - b);
+}
+
+/**
+ * The jobs a restore of a client's latest state needs (`restore client=X`):
+ * the chain of its latest successful backup of `filesetId` (any FileSet when
+ * not given). Empty when it has none.
+ */
+export function latestChain(world: World, clientId: number, filesetId?: number): number[] {
+  const ids = world.catalog.jobsByClient.get(clientId)?.ids ?? [];
+  const f = emptyFacts();
+  for (let x = ids.length - 1; x >= 0; x--) {
+    if (world.catalog.store.facts(ids[x], f) && f.type === 'B' && f.status === 'T' && (filesetId === undefined || f.filesetId === filesetId)) return restoreChain(world, ids[x]);
+  }
+  return [];
 }
 
 /** Every successful backup of a client, oldest first (`.bvfs_get_jobids client=X`, and `jobid=0 client=X` browsing). */

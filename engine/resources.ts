@@ -8,7 +8,8 @@ import { DIRECTOR, LEVEL_NAMES } from './joblog.js';
 import { ordered, type Profile } from './profiles.js';
 import { stream } from './random.js';
 import { parseRun } from './schedule.js';
-import type { BackupLevel, ClientRecord, FileSetInclude, FileSetRecord, JobLevel, JobType, PoolRecord } from './types.js';
+import { profileRoots } from './filetree-shapes.js';
+import type { BackupLevel, ClientRecord, FileSetInclude, FileSetRecord, FileSetVersion, JobLevel, JobType, PoolRecord } from './types.js';
 import { clientAddress, filesetName, RESTORE_WHERE, type JobResource, type ScheduleResource, type World } from './world.js';
 
 /**
@@ -437,14 +438,22 @@ function block(v: unknown, ctx: DirectiveContext, keys: readonly string[], shape
   return out;
 }
 
+/** An absolute path on a Unix (`/var/www`) or Windows (`C:/Data`, `D:\\Shares`) client. */
+const ABSOLUTE = /^(\/|[A-Za-z]:([\\/]|$))/;
+
 const include: Reader<FileSetIncludeConfig[]> = (v, ctx) => {
   const shape = 'a list of {"File": [...], "Options": [{...}]} blocks';
   const blocks = listOf(v);
   if (!blocks.length || blocks.length > 100) throw refuse(ctx, `must be ${shape}`, v);
   return blocks.map((b) => {
     const o = block(b, ctx, ['File', 'Options'], shape);
+    const fileCtx = { ...ctx, directive: `${ctx.directive}.File` };
+    const files = strings(1)(o.File, fileCtx);
+    // The simulated clients have directories, not programs (`|cmd`) or lists (`<file`) to read File lines from.
+    const relative = files.find((f) => !ABSOLUTE.test(f));
+    if (relative !== undefined) throw refuse(fileCtx, `lines must be absolute paths such as /var/www or C:/Data`, relative);
     return {
-      File: strings(1)(o.File, { ...ctx, directive: `${ctx.directive}.File` }),
+      File: files,
       Options: o.Options === undefined ? [] : listOf(o.Options).map((x) => optionsBlock(x, { ...ctx, directive: `${ctx.directive}.Options` })),
     };
   });
@@ -459,31 +468,55 @@ const FILESET = {
   Name: name, Include: include, Exclude: exclude, IgnoreFileSetChanges: bool, EnableVss: bool,
 } satisfies { [K in keyof FileSetConfig]: Reader<FileSetConfig[K]> };
 
-/** What the generated FileSets back up, by the profile's file tree (manual §6: `file_tree`). */
-const TREE_FILES: Readonly<Record<string, string[]>> = {
-  generic: ['/etc', '/home', '/root', '/opt', '/var/log'],
-  database: ['/etc', '/var/backups/db', '/opt'],
-  fileserver: ['/etc', '/srv', '/home'],
-  web: ['/etc', '/var/www', '/srv'],
-  maildir: ['/etc', '/var/vmail', '/home'],
-  container: ['/etc', '/var/lib/docker/volumes', '/opt'],
-  hypervisor: ['/etc', '/var/lib/libvirt/images'],
-  sap: ['/etc', '/usr/sap', '/sapmnt'],
-  iot: ['/etc', '/var/lib', '/home'],
-  workstation: ['/home', '/etc'],
-  windows: ['C:/'],
-};
-
-/** The FileSet a profile's clients are generated with, as a resource. */
+/**
+ * The FileSet a profile's clients are generated with, as a resource: its
+ * Include lines are the directories the profile's file tree is made of
+ * (`profileRoots`), so the jobs' trees show exactly what it names. A FileSet
+ * of no profile in use includes `/`.
+ */
 function profileFileSet(p: Profile | undefined): Omit<FileSetConfig, 'Name'> {
   const windows = p?.os === 'windows';
-  const files = windows ? TREE_FILES.windows : TREE_FILES[p?.file_tree ?? 'generic'] ?? TREE_FILES.generic;
   const options: Record<string, string> = windows ? { Signature: 'MD5', Compression: 'GZIP', IgnoreCase: 'yes' } : { Signature: 'MD5', Compression: 'GZIP' };
-  return { Include: [{ File: files, Options: [options] }], Exclude: [], IgnoreFileSetChanges: false, EnableVss: windows };
+  return { Include: [{ File: p ? profileRoots(p) : ['/'], Options: [options] }], Exclude: [], IgnoreFileSetChanges: false, EnableVss: windows };
+}
+
+function fileSetProfile(w: World, f: FileSetRecord): Profile | undefined {
+  return w.settings.profiles.find((p) => filesetName(p) === f.fileset);
+}
+
+/** What a FileSet backs up for a job: the paths of the version in force when the job started. */
+export interface FileSetPaths {
+  /** names the version (`p:<profile>` for the profile's own lines, `f<FileSetId>.<n>` for the n-th written one) */
+  key: string;
+  files: readonly string[];
+  exclude: readonly string[];
+}
+
+/** A FileSet's written versions, oldest first; a world saved before versions were kept has its one written state. */
+function versionsOf(f: FileSetRecord): FileSetVersion[] {
+  if (f.versions) return f.versions;
+  return f.include ? [{ seq: 0, since: f.createTime, files: f.include.flatMap((b) => b.files), exclude: f.exclude ?? [] }] : [];
+}
+
+/** The paths of FileSet `f` for a job starting at `at` (virtual ms). */
+export function fileSetPathsAt(w: World, f: FileSetRecord, at: number): FileSetPaths {
+  const versions = versionsOf(f);
+  let n = -1;
+  while (n + 1 < versions.length && versions[n + 1].since <= at) n++;
+  if (n >= 0) return { key: `f${f.filesetId}.${n}`, files: versions[n].files, exclude: versions[n].exclude };
+  const p = fileSetProfile(w, f);
+  return { key: `p:${p?.key ?? ''}`, files: profileFileSet(p).Include[0].File, exclude: [] };
+}
+
+/** Every written version of every FileSet, in the order they were written. */
+export function writtenVersions(w: World): Array<FileSetVersion & { key: string }> {
+  return w.catalog.filesets
+    .flatMap((f) => versionsOf(f).map((v, n) => ({ ...v, key: `f${f.filesetId}.${n}`, id: f.filesetId, n })))
+    .sort((a, b) => a.seq - b.seq || a.id - b.id || a.n - b.n);
 }
 
 export function filesetConfig(w: World, f: FileSetRecord): FileSetConfig {
-  const derived = profileFileSet(w.settings.profiles.find((p) => filesetName(p) === f.fileset));
+  const derived = profileFileSet(fileSetProfile(w, f));
   return {
     Name: f.fileset,
     Include: f.include?.map((b) => ({ File: b.files, Options: b.options })) ?? derived.Include,
@@ -500,6 +533,13 @@ function filesetMd5(cfg: FileSetConfig): string {
 }
 
 function applyFileSet(w: World, f: FileSetRecord, cfg: FileSetConfig): void {
+  const before = fileSetPathsAt(w, f, w.now);
+  const files = cfg.Include.flatMap((b) => b.File);
+  if (!sameList(before.files, files) || !sameList(before.exclude, cfg.Exclude)) {
+    // Jobs that already ran keep the paths they read: the new ones apply to jobs starting from now.
+    const seq = 1 + Math.max(0, ...w.catalog.filesets.flatMap((x) => versionsOf(x).map((v) => v.seq)));
+    f.versions = [...versionsOf(f), { seq, since: w.now, files, exclude: [...cfg.Exclude] }];
+  }
   f.include = cfg.Include.map((b) => ({ files: b.File, options: b.Options } satisfies FileSetInclude));
   f.exclude = cfg.Exclude;
   f.ignoreChanges = cfg.IgnoreFileSetChanges;
@@ -511,6 +551,10 @@ function applyFileSet(w: World, f: FileSetRecord, cfg: FileSetConfig): void {
     f.md5 = md5;
     f.createTime = w.now;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** A FileSet's defaults; Include has none and must be given. */

@@ -136,6 +136,24 @@ export interface FileSetRecord {
   enableVss?: boolean;
   /** the FileSet resource was deleted: the catalog row stays for the jobs that used it */
   removed?: boolean;
+  /**
+   * What its Include and Exclude lines were since each change through /res,
+   * oldest first; a job reads the version in force when it started. Before
+   * the first (or with none) the lines are the profile's (filetree-shapes.ts).
+   */
+  versions?: FileSetVersion[];
+}
+
+/** The paths of one version of a FileSet: what the jobs that started from `since` on back up. */
+export interface FileSetVersion {
+  /** catalog-wide order of versions (the file trees lay out directories new to a client in this order) */
+  seq: number;
+  /** virtual ms from which jobs read this version */
+  since: number;
+  /** the File lines of every Include block */
+  files: string[];
+  /** the File lines of the Exclude block */
+  exclude: string[];
 }
 
 /** One Include block of a FileSet: its File lines and Options blocks (directive → value). */

@@ -220,3 +220,66 @@ t.test('errors: missing arguments are 400, unknown jobs 404', async (t) => {
   t.same(none, [], 'an unknown path lists nothing, as the Director does');
   t.equal((await api(s.url, '/bvfs/lsdirs', { method: 'DELETE' })).status, 405);
 });
+
+/** Walks down from the top of `jobid`'s tree to the first directory with files: its Path, PathId and files. */
+async function firstFiles(jobid: string): Promise<{ path: string; pathid: number; files: Row[] }> {
+  const queue: Array<{ path: string; pathid: number }> = [];
+  const root: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=`)).data;
+  queue.push({ path: root[1].name, pathid: root[1].pathid });
+  while (queue.length) {
+    const here = queue.shift()!;
+    const files: Row[] = (await ok(`/bvfs/lsfiles?jobid=${jobid}&pathid=${here.pathid}`)).data;
+    if (files.length) return { ...here, files };
+    const dirs: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&pathid=${here.pathid}`)).data;
+    queue.push(...dirs.filter((d) => d.name.endsWith('/')).map((d) => ({ path: here.path + d.name, pathid: d.pathid })));
+  }
+  throw new Error(`no files in JobIds ${jobid}`);
+}
+
+t.test("a client's FileSet names the directories its trees begin with", async (t) => {
+  const fileset = (await ok(`/cat/Job?jobid=${chain[0]}`)).data[0].fileset;
+  const res = (await ok(`/res/director/fileset/${fileset}`)).data;
+  const lines: string[] = res.Include.flatMap((b: { File: string[] }) => b.File);
+  t.ok(lines.length >= 1, `${fileset}: ${lines.join(' ')}`);
+  const jobid = chain.join(',');
+  const root: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=`)).data;
+  const top = root[1].name;
+  for (const line of lines) {
+    const dir = line.endsWith('/') ? line : `${line}/`;
+    const rows: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(dir)}`)).data;
+    t.ok(rows.length > 0, `${dir} is in the tree`);
+    // The top directories (`/`, `C:/`) are never saved themselves; an Include directory below them is.
+    if (dir !== top && !/^[A-Z]:\/$/.test(dir)) t.ok(rows[0]?.fileid > 0, `${dir} is saved as an entry`);
+  }
+  const firsts = new Set(lines.map((l) => l.slice(top.length).split('/')[0]).filter(Boolean).map((n) => `${n}/`));
+  const shown: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(top)}`)).data;
+  if (top === '/') t.same(shown.slice(2).map((r) => r.name).sort(), [...firsts].sort(), `${top} holds exactly what the Include lines lead to`);
+});
+
+t.test('a FileSet written over HTTP shapes the next backup of a Job using it', async (t) => {
+  const jobid = chain.join(',');
+  const earlier = await firstFiles(jobid);
+  const make = await post('/res/director/fileset', { Name: 'ApiDataSet', Include: [{ File: ['/srv/api-data'] }], Exclude: { File: ['/srv/api-data/logs'] } });
+  t.equal(make.status, 200, JSON.stringify(make.body));
+  const relative = await post('/res/director/fileset', { Name: 'BadSet', Include: [{ File: ['srv/data'] }] });
+  t.equal(relative.status, 400, 'a relative File line is refused');
+  t.match(relative.body.data, /absolute path/);
+  const client = incr.client;
+  t.equal((await post('/res/director/job', { Name: 'backup-api-data', Type: 'Backup', Client: client, Fileset: 'ApiDataSet', Pool: 'Default', Storage: 'File' })).status, 200);
+  const run = await post('/cmd/run', { job: 'backup-api-data', level: 'F' });
+  t.equal(run.status, 200, JSON.stringify(run.body));
+  await post('/mock/clock', { advance: '12h' });
+  const done = await job(run.body.data.jobid);
+  t.match(done, { jobstatus: /^[TEf]$/, jobfiles: Number }, 'the backup ran');
+  t.ok(done.jobfiles > 0, `and saved files (${done.jobfiles}, JobStatus ${done.jobstatus})`);
+  const root: Row[] = (await ok(`/bvfs/lsdirs?jobid=${done.jobid}&path=`)).data;
+  const top = root[1].name;
+  const srv: Row[] = (await ok(`/bvfs/lsdirs?jobid=${done.jobid}&path=${encodeURIComponent(`${top}srv/`)}`)).data;
+  t.same(srv.slice(2).map((r) => r.name), ['api-data/'], `${top}srv/ holds only the FileSet's directory`);
+  const data: Row[] = (await ok(`/bvfs/lsdirs?jobid=${done.jobid}&path=${encodeURIComponent(`${top}srv/api-data/`)}`)).data;
+  t.ok(data[0].fileid > 0, 'which is saved');
+  t.notOk(data.some((r) => r.name === 'logs/'), 'less what the FileSet excludes');
+  const whole = await post('/bvfs/restore', { jobid: done.jobid, dirid: root[1].pathid });
+  t.match(whole.body.data, { files: done.jobfiles, bytes: done.jobbytes }, 'and it holds the whole job');
+  t.same(await firstFiles(jobid), earlier, 'the jobs before keep their trees');
+});

@@ -1,10 +1,14 @@
 import t from 'tap';
 import {
-  decodeLStat, encodeLStat, FILEID_STRIDE, FileTrees, JobTree, MAX_DIRS, restoreChain, type Skeleton,
+  decodeLStat, encodeLStat, FILEID_STRIDE, FileTrees, JobTree, latestChain, MAX_DIRS, restoreChain, type Skeleton,
 } from '../engine/filetree.js';
+import { profileRoots, shapeOf, shapeRoots } from '../engine/filetree-shapes.js';
 import type { Profile } from '../engine/profiles.js';
+import { stream } from '../engine/random.js';
+import { createResource, resourceConfig, updateResource, type FileSetConfig } from '../engine/resources.js';
+import { restoreWorld, snapshotChunks } from '../engine/snapshot.js';
 import type { JobRecord } from '../engine/types.js';
-import type { World } from '../engine/world.js';
+import { filesetName, type World } from '../engine/world.js';
 import { loadBuiltinProfiles } from '../src/config.js';
 import { testProfile, world } from './fixtures/world.js';
 
@@ -91,7 +95,7 @@ t.test('lazy: a job of millions of files is answered a directory at a time', asy
   const job = backups(w)[0];
   const sk = trees.skeleton(w, w.catalog.client(job.clientId)!);
   t.ok(sk.size <= MAX_DIRS && sk.size > 1000, `a large skeleton (${sk.size} directories) within MAX_DIRS`);
-  const tree = new JobTree(sk, { jobId: job.jobId, full: true, files: 8_000_000, bytes: 400 * 2 ** 30, start: job.startTime! / 1000, since: 0, seed: w.seed });
+  const tree = new JobTree(trees.tree(w, job).scope, { jobId: job.jobId, full: true, files: 8_000_000, bytes: 400 * 2 ** 30, start: job.startTime! / 1000, since: 0, seed: w.seed });
   const began = performance.now();
   const cur = Array.from({ length: sk.size }, (_, i) => i).find((i) => sk.path(i).endsWith('/Maildir/cur/'))!;
   t.ok(cur, 'a maildir cur/ directory');
@@ -197,4 +201,120 @@ t.test('a restore of a whole Full selects exactly its JobFiles and JobBytes', as
   t.equal(sel.files, 3, 'three files picked: three selected');
   t.equal(sel.bytes, files.slice(0, 3).reduce((n, f) => n + decodeLStat(f.lstat).size, 0), 'with their sizes');
   t.throws(() => view.select([full.jobId * FILEID_STRIDE + full.jobFiles + 1], []), /not a file of JobIds/);
+});
+
+/** The shallowest directories a view holds something in (an entry or files): where the backed-up trees begin. */
+function savedTops(view: ReturnType<FileTrees['view']>): string[] {
+  const tops: string[] = [];
+  const walk = (i: number): void => {
+    if (!view.visible(i)) return;
+    if (view.trees.some((tr) => tr.split(i).entry || tr.split(i).own)) tops.push(view.sk.path(i));
+    else for (const k of view.sk.kids[i]) walk(k);
+  };
+  walk(0);
+  return tops;
+}
+
+/** `line` as a directory prefix: `/etc` → `/etc/`, `C:/` stays. */
+const asDir = (line: string): string => (line.endsWith('/') ? line : `${line}/`);
+
+const MINUTE = 60_000;
+/** A world of one client of `p` that makes no jobs of its own. */
+const quiet = (p: Profile): World => world({ profiles: [p], jobIntervalMin: 1e6, jobIntervalMax: 1e6 }, { clients: 1, errorRate: 0 });
+
+function finish(w: World, job: JobRecord): JobRecord {
+  for (let i = 0; i < 100_000 && !['T', 'E', 'f', 'A'].includes(w.catalog.job(job.jobId)!.jobStatus); i++) w.advanceTo(w.now + MINUTE);
+  return w.catalog.job(job.jobId)!;
+}
+
+t.test("every built-in profile: its FileSet's Include lines are where its clients' trees begin", async (t) => {
+  for (const p of BUILTIN) {
+    const w = quiet(p);
+    const client = w.catalog.clients[0];
+    const lines = (resourceConfig(w, 'FileSet', filesetName(p))!.config as FileSetConfig).Include.flatMap((b) => b.File);
+    const trees = new FileTrees();
+    const full = finish(w, w.run({ job: `backup-${client.name}`, level: 'F' }));
+    const view = trees.view(w, [full.jobId]);
+    const tops = savedTops(view);
+    t.same(tops.filter((top) => !lines.some((l) => top.startsWith(asDir(l)))), [], `${p.key}: every top of the tree (${tops.join(' ')}) lies under an Include line`);
+    t.same(lines.filter((l) => { const i = view.sk.find(l); return i === undefined || !view.visible(i); }), [], `${p.key}: every Include line (${lines.join(' ')}) is in the tree`);
+    t.equal(totals(trees.tree(w, full)).files, full.jobFiles, `${p.key}: and the tree holds the job's ${full.jobFiles} files`);
+  }
+});
+
+t.test("a profile's Include lines are the same for every client of it", async (t) => {
+  for (const p of BUILTIN) {
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const tops = shapeOf({ rng: stream(seed, 'tree-shape', seed), profile: p, host: `host${seed}`, scale: p.typical_files_max });
+      seen.add(shapeRoots(tops, p.os === 'windows').join(' '));
+    }
+    t.same([...seen], [profileRoots(p).join(' ')], `${p.key}: ${profileRoots(p).join(' ')}`);
+  }
+  t.same(profileRoots(profile('mail_server')).slice(0, 3), ['/var/vmail', '/var/spool/postfix', '/var/lib/dovecot'], 'a mail server backs up its maildirs and queue');
+  t.ok(profileRoots(profile('oracle_db')).includes('/u01/app/oracle'), 'an Oracle server its ORACLE_BASE');
+  t.same(profileRoots(profile('exchange_server')), ['C:/', 'E:/'], 'Exchange its system and database drives');
+});
+
+t.test('a FileSet written through the API shapes the jobs that start after it; the jobs before keep their trees', async (t) => {
+  const p = profile('linux_server');
+  const w = quiet(p);
+  const client = w.catalog.clients[0];
+  const job = `backup-${client.name}`;
+  const before = finish(w, w.run({ job, level: 'F' }));
+  const listed = (world: World, id: number): string[] => {
+    const view = new FileTrees().view(world, [id]);
+    const node = deepest(view);
+    return [...savedTops(view), view.sk.path(node), ...view.files(node).map((f) => `${f.pathId} ${f.fileId} ${f.lstat} ${f.name}`)];
+  };
+  const was = listed(w, before.jobId);
+  const skBefore = new FileTrees().skeleton(w, client);
+  /** Records of the job in each directory the client had before the change. */
+  const spread = (world: World): number[] => {
+    const tree = new FileTrees().tree(world, world.catalog.job(before.jobId)!);
+    return Array.from({ length: skBefore.size }, (_, i) => tree.split(i).total);
+  };
+  const spreadWas = spread(w);
+
+  // /srv/api is new on this client, below /srv, which its profile's FileSet (the one `before` read) includes.
+  updateResource(w, 'FileSet', filesetName(p), { Include: [{ File: ['/etc', '/data/projects', '/srv/api'] }], Exclude: { File: ['/etc/ssh'] } }, false);
+  w.advanceTo(w.now + MINUTE);
+  const after = finish(w, w.run({ job, level: 'F' }));
+  const trees = new FileTrees();
+  const view = trees.view(w, [after.jobId]);
+  t.same(savedTops(view).sort(), ['/data/projects/', '/etc/', '/srv/api/'], 'the new job backs up what the FileSet now names');
+  t.notOk(view.visible(view.sk.find('/etc/ssh/')!), 'and not what it excludes');
+  t.notOk(view.sk.find('/data/') !== undefined && view.trees[0].split(view.sk.find('/data/')!).entry, '/data/ is only the way down, not saved');
+  t.ok(view.files(view.sk.find('/data/projects/')!).length > 0, '/data/projects/ (the client had none) holds files');
+  t.same(totals(trees.tree(w, after)), { files: after.jobFiles, bytes: after.jobBytes }, 'File records still number JobFiles and add up to JobBytes');
+
+  t.same(listed(w, before.jobId), was, 'the job before the change lists exactly as it did');
+  t.same(spread(w), spreadWas, 'with the same files in every directory (none moved to /srv/api/)');
+  const skAfter = trees.skeleton(w, client);
+  t.ok(skAfter.size > skBefore.size, `the skeleton grew (${skBefore.size} → ${skAfter.size} directories)`);
+  t.same(Array.from({ length: skBefore.size }, (_, i) => skAfter.path(i)), Array.from({ length: skBefore.size }, (_, i) => skBefore.path(i)), 'and every PathId still names its directory');
+
+  const copy = restoreWorld(snapshotChunks(w));
+  t.same(listed(copy, after.jobId), listed(w, after.jobId), 'a saved and reloaded world lists the new job the same');
+  t.same(listed(copy, before.jobId), was, 'and the old one too');
+});
+
+t.test('a job of another FileSet: its own tree, its own restore chain', async (t) => {
+  const p = profile('linux_server');
+  const w = quiet(p);
+  const client = w.catalog.clients[0];
+  const own = finish(w, w.run({ job: `backup-${client.name}`, level: 'F' }));
+  createResource(w, 'FileSet', 'WebData', { Include: { File: ['/srv/www', 'C:/Data'] } });
+  createResource(w, 'Job', 'backup-web', { Type: 'Backup', Client: client.name, Fileset: 'WebData', Pool: 'Default', Storage: 'File' });
+  const web = finish(w, w.run({ job: 'backup-web', level: 'F' }));
+  const incr = finish(w, w.run({ job: `backup-${client.name}`, level: 'I' }));
+  const view = new FileTrees().view(w, [web.jobId]);
+  t.same(savedTops(view), ['/srv/www/'], 'the other FileSet backs up its line; a drive letter names nothing on a Unix client');
+  t.same(restoreChain(w, incr.jobId), [own.jobId, incr.jobId], "an Incremental's chain keeps to its FileSet");
+  t.same(restoreChain(w, incr.jobId, true), [own.jobId, web.jobId, incr.jobId], 'all FileSets: the other one too');
+  t.same(latestChain(w, client.clientId, web.filesetId), [web.jobId], "a client's latest chain of one FileSet");
+
+  createResource(w, 'FileSet', 'Elsewhere', { Include: { File: ['D:/Archive'] } });
+  const odd = finish(w, w.run({ job: `backup-${client.name}`, level: 'F', fileset: 'Elsewhere' }));
+  t.same(savedTops(new FileTrees().view(w, [odd.jobId])), savedTops(new FileTrees().view(w, [own.jobId])), "a FileSet naming nothing on the client falls back to the client's own");
 });

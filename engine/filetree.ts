@@ -1075,6 +1075,15 @@ export class FileTrees {
   }
 }
 
+const shared = new WeakMap<World, FileTrees>();
+
+/** The file trees of a world, one set of caches for whoever browses it (BVFS, restores by path). */
+export function treesOf(world: World): FileTrees {
+  let trees = shared.get(world);
+  if (!trees) shared.set(world, (trees = new FileTrees()));
+  return trees;
+}
+
 // ------------------------------------------------------------------ which jobs to browse
 
 /**

@@ -236,6 +236,31 @@ async function firstFiles(jobid: string): Promise<{ path: string; pathid: number
   throw new Error(`no files in JobIds ${jobid}`);
 }
 
+t.test('lsdirs takes the arguments of the 13.x Director: dironly, ujobid, pattern on the whole path', async (t) => {
+  const jobid = chain.join(',');
+  const root: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=`)).data;
+  const top = root[1].name;
+  const all: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(top)}`)).data;
+  t.ok(all.length > 2, `${top} has sub-directories (${all.slice(2).map((r) => r.name).join(' ')})`);
+  const only: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(top)}&dironly`)).data;
+  t.same(only, all.slice(0, 2), 'dironly: only . and .. (the Director skips the sub-directories)');
+  t.same((await post('/bvfs/lsdirs', { jobid, path: top, dironly: true })).body.data, only, 'also as a JSON flag');
+
+  const sub = all[2].name;
+  const anchored: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(top)}&pattern=${encodeURIComponent(`^${(top + sub).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)}`)).data;
+  t.same(anchored.map((r) => r.name), ['.', '..', sub], 'pattern matches the sub-directory\'s whole Path, as Path2.Path ~ pattern');
+  const bare: Row[] = (await ok(`/bvfs/lsdirs?jobid=${jobid}&path=${encodeURIComponent(top)}&pattern=${encodeURIComponent(`^${sub.slice(0, -1)}$`)}`)).data;
+  t.same(bare.map((r) => r.name), ['.', '..'], 'not its bare name');
+
+  const unique = (await ok(`/cat/Job?jobid=${incr.jobid}`)).data[0].job;
+  const byName: Row[] = (await ok(`/bvfs/lsdirs?ujobid=${encodeURIComponent(unique)}&path=${encodeURIComponent(top)}`)).data;
+  t.same(byName, (await ok(`/bvfs/lsdirs?jobid=${incr.jobid}&path=${encodeURIComponent(top)}`)).data, 'ujobid= browses that one job, as jobid= does');
+  const files = await firstFiles(String(incr.jobid));
+  t.same((await ok(`/bvfs/lsfiles?ujobid=${encodeURIComponent(unique)}&pathid=${files.pathid}`)).data, files.files, 'lsfiles takes ujobid= too');
+  t.equal((await get(`/bvfs/lsdirs?jobid=${incr.jobid}&ujobid=${encodeURIComponent(unique)}&path=/`)).status, 400, 'jobid and ujobid together are refused');
+  t.equal((await get(`/bvfs/lsdirs?ujobid=nosuch.2026-01-01_00.00.00_01&path=/`)).status, 404, 'an unknown ujobid is 404');
+});
+
 t.test("a client's FileSet names the directories its trees begin with", async (t) => {
   const fileset = (await ok(`/cat/Job?jobid=${chain[0]}`)).data[0].fileset;
   const res = (await ok(`/res/director/fileset/${fileset}`)).data;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { clientBackups, FileTrees, restoreChain, type TreeView } from '../../engine/filetree.js';
+import { clientBackups, restoreChain, treesOf, type TreeView } from '../../engine/filetree.js';
 import type { JobRecord } from '../../engine/types.js';
 import type { World } from '../../engine/world.js';
 import { ApiError } from '../errors.js';
@@ -96,7 +96,8 @@ interface RestoreList {
   bytes: number;
 }
 
-const LISTING = ['jobid', 'client', 'path', 'pathid', 'limit', 'offset', 'pattern'];
+/** What `.bvfs_lsdirs` and `.bvfs_lsfiles` take (bvfs_parse_arg, 13.x): the jobs by `jobid` or `ujobid`, the directory by `path` or `pathid`. */
+const LISTING = ['jobid', 'ujobid', 'client', 'path', 'pathid', 'limit', 'offset', 'pattern'];
 
 /**
  * `/bvfs/*`: browsing backups file by file and restoring a selection, as
@@ -107,7 +108,7 @@ const LISTING = ['jobid', 'client', 'path', 'pathid', 'limit', 'offset', 'patter
  */
 export function bvfsRoutes({ director }: RouteDeps): Router {
   const r = new Router({ prefix: '/bvfs' });
-  const trees = new FileTrees();
+  const trees = treesOf(director.world);
   const lists = new Map<string, RestoreList>();
   director.world.on('world.reset', () => lists.clear());
   const route = (path: string, handler: Middleware): void => {
@@ -121,9 +122,11 @@ export function bvfsRoutes({ director }: RouteDeps): Router {
     ctx.body = { data: rows, error: 0, limit: p.limit, offset: p.offset };
   };
 
-  /** The jobs to browse: `jobid=1,3,11`, or `jobid=0 client=X` for all of X's backups. */
+  /** The jobs to browse: `jobid=1,3,11`, `ujobid=<unique Job name>` (that job alone), or `jobid=0 client=X` for all of X's backups. */
   const browse = (w: World, a: Args): TreeView | null => {
-    const ids = a.ids('jobid', 0);
+    if (a.has('jobid') && a.has('ujobid')) throw new ApiError('bad_request', 'Give "jobid" or "ujobid", not both');
+    const unique = a.string('ujobid');
+    const ids = unique !== undefined ? [jobByUniqueName(w, unique).jobId] : a.ids('jobid', 0);
     if (!ids || (!a.has('path') && !a.has('pathid'))) throw new ApiError('bad_request', "Can't find jobid, pathid or path argument");
     if (!(ids.length === 1 && ids[0] === 0)) return trees.view(w, ids);
     const all = clientBackups(w, clientNamed(w, a.string('client') ?? missing('client', 'with jobid=0')).clientId);
@@ -150,28 +153,33 @@ export function bvfsRoutes({ director }: RouteDeps): Router {
 
   route('/get_jobids', (ctx) => {
     const a = new Args(ctx, ['jobid', 'ujobid', 'client', 'all', 'count']);
-    a.flag('all'); // every FileSet: a client here backs up one
+    const all = a.flag('all');
     const w = director.sync();
     const jobId = a.integer('jobid', 1, INT32);
     const unique = a.string('ujobid');
     const client = a.string('client');
     let ids: number[];
-    if (jobId !== undefined) ids = restoreChain(w, jobId);
-    else if (unique !== undefined) ids = restoreChain(w, jobByUniqueName(w, unique).jobId);
+    if (jobId !== undefined) ids = restoreChain(w, jobId, all);
+    else if (unique !== undefined) ids = restoreChain(w, jobByUniqueName(w, unique).jobId, all);
     else if (client !== undefined) ids = clientBackups(w, clientNamed(w, client).clientId);
     else throw new ApiError('bad_request', "Can't find jobid, ujobid or client argument");
     ctx.body = { data: a.flag('count') ? ids.length : ids, error: 0 };
   });
 
   route('/lsdirs', (ctx) => {
-    const a = new Args(ctx, LISTING);
+    const a = new Args(ctx, [...LISTING, 'dironly']);
     const p = a.page();
     const pattern = a.pattern();
+    // `dironly`: the Director lists `.` and `..` and stops (dot_bvfs_lsdirs skips ls_dirs()).
+    const dirOnly = a.flag('dironly');
     const view = browse(director.sync(), a);
     const node = view ? directory(view, a) : undefined;
     if (!view || node === undefined) return list(ctx, [], p);
     const { special, dirs } = view.dirs(node);
-    const shown = pattern ? dirs.filter((d) => pattern.test(d.name.slice(0, -1))) : dirs;
+    if (dirOnly) return list(ctx, special.map(dirRow), p);
+    // The pattern is matched against the sub-directory's whole Path, as Bvfs::ls_dirs does (`Path2.Path ~ pattern`).
+    const here = view.sk.path(node);
+    const shown = pattern ? dirs.filter((d) => pattern.test(here + d.name)) : dirs;
     list(ctx, [...special, ...shown.slice(p.offset, p.offset + p.limit)].map(dirRow), p);
   });
 

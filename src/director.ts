@@ -30,7 +30,8 @@ export class LiveDirector {
   readonly world: World;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private lastTick = 0;
+  /** `world.changes` when the journal last recorded how far the world got */
+  private recorded = -1;
 
   private constructor(
     private readonly cfg: Config,
@@ -71,10 +72,23 @@ export class LiveDirector {
     return { director, warnings: loaded.warnings };
   }
 
-  /** Plays every event due at the clock's now. */
+  /** Plays every event due at the clock's now (and records how far, if anything changed). */
   sync(): World {
     this.world.advanceTo(this.clock.now());
+    this.record();
     return this.world;
+  }
+
+  /**
+   * Records in the journal how far the world got, when something changed
+   * since the last record (not fsynced: it survives the process being killed,
+   * which is what it is for). A restart then resumes at least where anyone
+   * has seen the world: a job a client saw end never runs again after kill -9.
+   */
+  private record(): void {
+    if (this.closed || this.world.changes === this.recorded) return;
+    this.recorded = this.world.changes;
+    this.store.append({ op: 'tick' }, this.world.now, false);
   }
 
   /** Applies a change, journals it durably, and returns what the engine answered. */
@@ -90,17 +104,15 @@ export class LiveDirector {
     const result = applyCommand(this.world, cmd);
     if (cmd.op === 'init') this.clock.set(this.world.now);
     this.store.append(cmd, t);
+    this.recorded = this.world.changes;
     this.arm();
     return result;
   }
 
-  /** Records how far virtual time got, when it moved (housekeeping; not fsynced). */
+  /** Housekeeping: brings the world up to the clock and records how far it got. */
   tick(): void {
     if (this.closed) return;
     this.sync();
-    if (this.world.now === this.lastTick) return;
-    this.lastTick = this.world.now;
-    this.store.append({ op: 'tick' }, this.world.now, false);
   }
 
   snapshot(): void {
@@ -128,6 +140,8 @@ export class LiveDirector {
     while (this.world.nextEventTime() <= until && performance.now() - began < SLICE_MS) {
       this.world.advanceTo(Math.min(until, this.world.nextEventTime()));
     }
+    // What was just played may already be on its way to event subscribers.
+    this.record();
     if (this.world.nextEventTime() <= until) {
       this.timer = setTimeout(() => this.onTimer(), 0);
       return;

@@ -96,7 +96,7 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
         ...saved, drain_ms: Math.round(drained - began), snapshot_ms: Math.round(performance.now() - drained), total_ms: Math.round(performance.now() - began),
       };
       log.info(report, saved.snapshot === 'skipped'
-        ? `bacula-mock stopped; snapshot skipped (the last took ${saved.estimate_ms} ms): the journal is replayed at the next start`
+        ? `bacula-mock stopped; snapshot skipped (estimated ${saved.estimate_ms} ms, over the ${budget} ms a stop may spend): the journal is replayed at the next start`
         : 'bacula-mock stopped');
       log.close();
       if (failed) throw failed;

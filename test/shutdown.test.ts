@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { get, Agent } from 'node:http';
 import { join } from 'node:path';
 import { start } from '../src/main.js';
@@ -93,7 +93,7 @@ t.test('an open event stream or an idle keep-alive connection does not hold a st
 });
 
 t.test('a stop skips a snapshot that would take longer than its budget; the journal still has everything', async (t) => {
-  const { file } = tempConfig(['simulation:', '  default_clients: 5', '  history_days: 1', DEFAULTS].join('\n'));
+  const { dir, file } = tempConfig(['simulation:', '  default_clients: 5', '  history_days: 1', '  snapshot_interval: 5', DEFAULTS].join('\n'));
   const run = (budget?: number) => start({ config: file, port: 0, host: '127.0.0.1', quiet: true, stopSnapshotBudgetMs: budget });
 
   // A new world is always written: replaying its build would cost more.
@@ -102,17 +102,22 @@ t.test('a stop skips a snapshot that would take longer than its budget; the jour
   await api(url, '/mock/clock', { method: 'POST', json: { paused: true } });
   t.match(await srv.close(), { snapshot: 'written' }, 'first stop of a new world');
 
-  // Nothing changed since the snapshot (a paused clock journals no ticks): nothing to write.
+  // Nothing changed since the last snapshot (the housekeeping one, after
+  // snapshot_interval; a paused world records nothing after it): nothing to write.
   srv = await run(0);
+  const snapshotFile = join(dir, 'data', 'world.snapshot');
+  const before = statSync(snapshotFile).mtimeMs;
+  for (let i = 0; i < 150 && statSync(snapshotFile).mtimeMs === before; i++) await new Promise((ok) => setTimeout(ok, 100));
+  t.not(statSync(snapshotFile).mtimeMs, before, 'the housekeeping snapshot was written');
   t.match(await srv.close(), { snapshot: 'unchanged' });
 
   // A change, and a snapshot that would blow the budget: skipped, the command kept by the journal.
   srv = await run(0);
   url = `http://127.0.0.1:${srv.port}`;
   t.equal((await api(url, '/cmd/label', { method: 'POST', json: { volume: 'AfterSnap', pool: 'Default' } })).status, 200);
-  const skipped = await srv.close();
-  t.match(skipped, { snapshot: 'skipped' });
-  t.ok(skipped.snapshot_ms < 50, `no time spent writing (${skipped.snapshot_ms} ms)`);
+  const unchangedAt = statSync(snapshotFile).mtimeMs;
+  t.match(await srv.close(), { snapshot: 'skipped' });
+  t.equal(statSync(snapshotFile).mtimeMs, unchangedAt, 'the snapshot file was not written');
 
   srv = await run();
   url = `http://127.0.0.1:${srv.port}`;

@@ -181,20 +181,23 @@ export class JobStore {
       this.volFirst[i] = v.firstIndex;
       this.volLast[i] = v.lastIndex;
     }
-    const rare: Rare = {};
-    if (job.volumes.length > 1) rare.volumes = job.volumes;
-    if (job.comment !== null) rare.comment = job.comment;
-    if (job.canceledAt !== null) rare.canceledAt = job.canceledAt;
-    if (job.mediaWait) rare.mediaWait = job.mediaWait;
-    if (p.failure) rare.failure = p.failure;
-    if (p.warnings.length) rare.warnings = p.warnings;
-    if (p.sourceJobIds.length) rare.sourceJobIds = p.sourceJobIds;
-    if (p.where) rare.where = p.where;
-    if (job.readBytes !== job.jobBytes) rare.readBytes = job.readBytes;
-    if (job.jobTDate !== tdate(job)) rare.jobTDate = job.jobTDate;
-    for (const k of ZERO_COLUMNS) if (job[k] !== 0) (rare.zero ??= {})[k] = job[k] as number;
-    if (job.priorJob) rare.priorJob = job.priorJob;
-    if (Object.keys(rare).length) this.rare.set(job.jobId, rare);
+    // Most jobs have nothing rare: the side entry is only made when needed.
+    let rare: Rare | undefined;
+    if (job.volumes.length > 1) (rare ??= {}).volumes = job.volumes;
+    if (job.comment !== null) (rare ??= {}).comment = job.comment;
+    if (job.canceledAt !== null) (rare ??= {}).canceledAt = job.canceledAt;
+    if (job.mediaWait) (rare ??= {}).mediaWait = job.mediaWait;
+    if (p.failure) (rare ??= {}).failure = p.failure;
+    if (p.warnings.length) (rare ??= {}).warnings = p.warnings;
+    if (p.sourceJobIds.length) (rare ??= {}).sourceJobIds = p.sourceJobIds;
+    if (p.where) (rare ??= {}).where = p.where;
+    if (job.readBytes !== job.jobBytes) (rare ??= {}).readBytes = job.readBytes;
+    if (job.jobTDate !== tdate(job)) (rare ??= {}).jobTDate = job.jobTDate;
+    if (job.jobMissingFiles !== 0 || job.priorJobId !== 0 || job.purgedFiles !== 0 || job.hasBase !== 0 || job.reviewed !== 0) {
+      for (const k of ZERO_COLUMNS) if (job[k] !== 0) ((rare ??= {}).zero ??= {})[k] = job[k] as number;
+    }
+    if (job.priorJob) (rare ??= {}).priorJob = job.priorJob;
+    if (rare) this.rare.set(job.jobId, rare);
     else this.rare.delete(job.jobId);
     this.live.delete(job.jobId);
     this.state[i] = 2;
@@ -363,9 +366,14 @@ export class JobStore {
     return ix;
   }
 
-  private ensure(jobId: number): void {
+  /** Makes room for JobIds up to `jobs` at once (see LogTable.reserve). */
+  reserve(jobs: number): void {
+    if (jobs > this.cap) this.ensure(jobs, jobs);
+  }
+
+  private ensure(jobId: number, exact?: number): void {
     if (jobId <= this.cap) return;
-    const cap = Math.max(1024, Math.ceil(this.cap * 1.5), jobId);
+    const cap = exact ?? Math.max(1024, Math.ceil(this.cap * 1.5), jobId);
     const grow = <T extends Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);

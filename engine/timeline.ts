@@ -15,6 +15,7 @@ export type LineKind =
 /** A change of the job's state the agenda applies when the step's time comes. */
 export type StateKind = 'waitClient' | 'connected' | 'volumeFull' | 'transfer' | 'end';
 
+/** One step, as a reader sees it (log rendering); the timeline itself stores numbers. */
 export interface Step {
   /** virtual ms */
   at: number;
@@ -30,7 +31,107 @@ export interface DataPhase {
   end: number;
 }
 
+const LINE_KINDS: readonly LineKind[] = [
+  'waitStartTime', 'upgraded', 'start', 'connStorage', 'createdVolume', 'useDevice', 'mediaWait', 'connectRetry',
+  'connClient', 'fdConnStorage', 'labeled', 'wroteLabel', 'previouslyWritten', 'readyAppend', 'warning', 'endOfMedium',
+  'newVolumeMounted', 'failure', 'sdElapsed', 'despool', 'report', 'pruneBegin', 'pruneNoJobs', 'pruneFiles',
+  'pruneNoFiles', 'pruneEnd', 'restoreStart', 'restoringFrom', 'useDeviceRead', 'readyRead', 'forwardSpacing',
+  'endOfVolume', 'restoreError', 'verifyAgainst', 'verifyStart', 'adminStart',
+];
+const STATE_KINDS: readonly StateKind[] = ['waitClient', 'connected', 'volumeFull', 'transfer', 'end'];
+/** Step codes: a line kind's index, or STATE_BASE + a state kind's index. */
+const STATE_BASE = 64;
+const LINE_CODE = Object.fromEntries(LINE_KINDS.map((k, i) => [k, i])) as Record<LineKind, number>;
+const STATE_CODE = Object.fromEntries(STATE_KINDS.map((k, i) => [k, STATE_BASE + i])) as Record<StateKind, number>;
+const END = STATE_CODE.end;
+const TRANSFER = STATE_CODE.transfer;
+const REPORT = LINE_CODE.report;
+
+/**
+ * A job's steps packed in one array of numbers, three per step (time, code,
+ * argument): the engine makes one timeline per job, millions while a history
+ * fills, and one array is far less for the garbage collector than an object
+ * per step.
+ */
+export class Timeline {
+  /** at, code, arg of step 0, then of step 1, ... */
+  private readonly d: number[];
+
+  constructor(d: number[] = []) {
+    this.d = d;
+  }
+
+  get length(): number {
+    return this.d.length / 3;
+  }
+
+  /** virtual ms of step i */
+  at(i: number): number {
+    return this.d[i * 3];
+  }
+
+  line(i: number): LineKind | undefined {
+    const c = this.d[i * 3 + 1];
+    return c < STATE_BASE ? LINE_KINDS[c] : undefined;
+  }
+
+  state(i: number): StateKind | undefined {
+    const c = this.d[i * 3 + 1];
+    return c >= STATE_BASE ? STATE_KINDS[c - STATE_BASE] : undefined;
+  }
+
+  isState(i: number): boolean {
+    return this.d[i * 3 + 1] >= STATE_BASE;
+  }
+
+  arg(i: number): number {
+    return this.d[i * 3 + 2];
+  }
+
+  /** Step i as an object, for a reader. */
+  step(i: number): Step {
+    return { at: this.at(i), line: this.line(i), state: this.state(i), arg: this.arg(i) };
+  }
+
+  push(at: number, code: number, arg: number): void {
+    this.d.push(at, code, arg);
+  }
+
+  /** Stable insertion sort by time: steps come nearly in order, and equal times must keep theirs. */
+  sortByTime(): void {
+    const d = this.d;
+    for (let i = 3; i < d.length; i += 3) {
+      const at = d[i], code = d[i + 1], arg = d[i + 2];
+      let j = i - 3;
+      while (j >= 0 && d[j] > at) {
+        d[j + 3] = d[j]; d[j + 4] = d[j + 1]; d[j + 5] = d[j + 2];
+        j -= 3;
+      }
+      d[j + 3] = at; d[j + 4] = code; d[j + 5] = arg;
+    }
+  }
+
+  /** The steps up to `at` that are not the ending (end, report, pruning), as a new timeline. */
+  cutAt(at: number): Timeline {
+    const d = this.d;
+    const kept: number[] = [];
+    for (let i = 0; i < d.length; i += 3) {
+      const code = d[i + 1];
+      if (d[i] <= at && code !== END && code !== REPORT && !PRUNE_CODES.includes(code)) kept.push(d[i], code, d[i + 2]);
+    }
+    return new Timeline(kept);
+  }
+
+  /** The data phase, or null before it is known. */
+  dataPhase(): DataPhase | null {
+    const d = this.d;
+    for (let i = 0; i < d.length; i += 3) if (d[i + 1] === TRANSFER) return { start: d[i], end: d[i] + d[i + 2] };
+    return null;
+  }
+}
+
 const PRUNE: readonly LineKind[] = ['pruneBegin', 'pruneNoJobs', 'pruneFiles', 'pruneNoFiles', 'pruneEnd'];
+const PRUNE_CODES: readonly number[] = PRUNE.map((k) => LINE_CODE[k]);
 
 /**
  * The whole life of a job as timed steps, derived only from the job record and
@@ -38,11 +139,10 @@ const PRUNE: readonly LineKind[] = ['pruneBegin', 'pruneNoJobs', 'pruneFiles', '
  * rendered again from it. Steps are in time order; the order never changes
  * once a step has been played (a cancel only cuts the tail and appends).
  */
-export function timeline(job: JobRecord, seed: number): Step[] {
-  const steps: Step[] = [];
-  // Every step has the same four fields (one hidden class): the agenda reads millions of them.
-  const add = (at: number, line: LineKind, arg = 0): void => void steps.push({ at, line, state: undefined, arg });
-  const state = (at: number, kind: StateKind, arg = 0): void => void steps.push({ at, line: undefined, state: kind, arg });
+export function timeline(job: JobRecord, seed: number): Timeline {
+  const steps = new Timeline();
+  const add = (at: number, line: LineKind, arg = 0): void => steps.push(at, LINE_CODE[line], arg);
+  const state = (at: number, kind: StateKind, arg = 0): void => steps.push(at, STATE_CODE[kind], arg);
 
   if (job.createdAt < job.schedTime) add(job.createdAt, 'waitStartTime');
   if (job.startTime !== null) {
@@ -70,28 +170,9 @@ export function timeline(job: JobRecord, seed: number): Step[] {
       }
     }
   }
-  sortByTime(steps);
+  steps.sortByTime();
   if (job.canceledAt !== null) return cutAtCancel(steps, job.canceledAt, job.startTime !== null);
   return steps;
-}
-
-/** Stable insertion sort: steps come nearly in order, and equal times must keep theirs. */
-function sortByTime(steps: Step[]): void {
-  for (let i = 1; i < steps.length; i++) {
-    const s = steps[i];
-    let j = i - 1;
-    while (j >= 0 && steps[j].at > s.at) {
-      steps[j + 1] = steps[j];
-      j--;
-    }
-    steps[j + 1] = s;
-  }
-}
-
-/** The data phase of a running job, or null before it is known. */
-export function dataPhase(steps: readonly Step[]): DataPhase | null {
-  const t = steps.find((s) => s.state === 'transfer');
-  return t ? { start: t.at, end: t.at + t.arg } : null;
 }
 
 type Add = (at: number, line: LineKind, arg?: number) => void;
@@ -193,9 +274,11 @@ function readSteps(job: JobRecord, s: number, add: Add, state: State): number {
   return d1 + 1000;
 }
 
-function cutAtCancel(steps: Step[], at: number, started: boolean): Step[] {
-  const kept = steps.filter((s) => s.at <= at && s.state !== 'end' && s.line !== 'report' && !PRUNE.includes(s.line!));
-  if (started) kept.push({ at, line: 'sdElapsed', state: undefined, arg: 0 });
-  kept.push({ at, line: undefined, state: 'end', arg: 0 }, { at, line: 'report', state: undefined, arg: 0 });
+/** A canceled job's steps: what happened up to the cancel, then its own ending. */
+function cutAtCancel(steps: Timeline, at: number, started: boolean): Timeline {
+  const kept = steps.cutAt(at);
+  if (started) kept.push(at, LINE_CODE.sdElapsed, 0);
+  kept.push(at, END, 0);
+  kept.push(at, REPORT, 0);
   return kept;
 }

@@ -9,7 +9,7 @@ import { planJob, type PlanRequest } from './planner.js';
 import { distribute, fdUname, ordered, type Profile } from './profiles.js';
 import { stream } from './random.js';
 import { nextRun, parseRun, type RunSpec } from './schedule.js';
-import { dataPhase, timeline, type Step } from './timeline.js';
+import { timeline, type Timeline } from './timeline.js';
 import type {
   BackupLevel, ClientRecord, JobLevel, JobRecord, JobType, MediaRecord, PoolRecord, VolumeUse,
 } from './types.js';
@@ -89,6 +89,8 @@ const SPAWN_TYPES: Readonly<Record<'B' | 'V' | 'R', number>> = { B: 0.96, V: 0.0
 /** A job spreads over at most this many volumes, whatever the pool's Maximum Volume Bytes. */
 const MAX_VOLUMES_PER_JOB = 100;
 const DAY = 86_400_000;
+/** How much room a history fill reserves at most, and log rows it counts per job. */
+const HISTORY_RESERVE = { maxJobs: 4_000_000, rowsPerJob: 16 } as const;
 /** Bacula's stock Restore Job, and where the simulated restores put files. */
 const RESTORE_JOB = 'RestoreFiles';
 export const RESTORE_WHERE = '/tmp/bacula-restores';
@@ -146,7 +148,7 @@ export class World extends EventEmitter<WorldEvents> {
   queue!: JobQueue;
   running!: Set<number>;
   mediaWaiters!: number[];
-  private timelines!: Map<number, Step[]>;
+  private timelines!: Map<number, Timeline>;
   private runningByClient!: Map<number, number>;
   private runningByStorage!: Map<number, number>;
   private runningByPriority!: Map<number, number>;
@@ -235,6 +237,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.reset(settings);
     this.seed = opts.seed;
     this.errorRate = opts.errorRate;
+    this.reserveHistory(opts.clients, opts.historyDays);
     const profiles = ordered(this.settings.profiles);
     const counts = distribute(profiles, opts.clients);
     for (const p of profiles) {
@@ -253,6 +256,19 @@ export class World extends EventEmitter<WorldEvents> {
     } finally {
       this.quiet = false;
     }
+  }
+
+  /**
+   * Reserves the Job and Log columns for the history about to be filled: each
+   * client runs about one job per mean interval (the jobs' own durations make
+   * it fewer), ~16 log rows each. Capped, so a tiny interval cannot ask for
+   * absurd room; past the cap the columns grow as they go.
+   */
+  private reserveHistory(clients: number, days: number): void {
+    const meanInterval = (this.settings.jobIntervalMin + this.settings.jobIntervalMax) / 2;
+    const jobs = Math.min(HISTORY_RESERVE.maxJobs, Math.ceil(clients * days * (1440 / Math.max(1, meanInterval) + 1) * 1.1));
+    this.catalog.store.reserve(jobs);
+    this.catalog.log.reserve(Math.min(HISTORY_RESERVE.maxJobs * HISTORY_RESERVE.rowsPerJob, jobs * HISTORY_RESERVE.rowsPerJob));
   }
 
   /** Empties the catalog (with new settings, if given); the Director keeps its pools, storage and schedules. */
@@ -530,6 +546,11 @@ export class World extends EventEmitter<WorldEvents> {
 
   private enqueue(job: JobRecord): void {
     job.waitStatus = null;
+    // Nothing waits before it: it starts now if it may (most jobs), without passing through the queue.
+    if (this.queue.size === 0 && this.waitReason(job) === null) {
+      this.startJob(job);
+      return;
+    }
     this.queue.insert(job.jobId, job.priority);
     this.startQueued();
   }
@@ -543,6 +564,7 @@ export class World extends EventEmitter<WorldEvents> {
    * ones to end and holds back the queue behind it).
    */
   private startQueued(): void {
+    if (this.queue.size === 0) return;
     const max = this.settings.maxConcurrentJobs;
     let runningPriority = this.runningPriority();
     let fullStorages = 0;
@@ -629,17 +651,16 @@ export class World extends EventEmitter<WorldEvents> {
     const job = this.catalog.job(jobId);
     if (!job) return;
     const steps = this.stepsOf(job);
-    while (job.step < steps.length && steps[job.step].at <= this.now) {
-      const step = steps[job.step];
+    while (job.step < steps.length && steps.at(job.step) <= this.now) {
       const index = job.step++;
-      if (step.state) this.applyState(job, step);
-      if (step.line) this.appendLog(job, index, step.at);
+      if (steps.isState(index)) this.applyState(job, steps, index);
+      else this.appendLog(job, index, steps.at(index));
     }
     if (job.jobStatus === 'C' && job.waitStatus === 't' && this.now >= job.schedTime) {
       this.enqueue(job);
       return;
     }
-    if (job.step < steps.length) this.agenda.push(steps[job.step].at, 'step', jobId);
+    if (job.step < steps.length) this.agenda.push(steps.at(job.step), 'step', jobId);
     else if (isTerminal(job.jobStatus)) {
       // Ended and fully logged: the job leaves the live objects for the compact columns.
       this.timelines.delete(jobId);
@@ -648,7 +669,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 
   /** The job's timeline, cached while the job lives. */
-  stepsOf(job: JobRecord): Step[] {
+  stepsOf(job: JobRecord): Timeline {
     let steps = this.timelines.get(job.jobId);
     if (!steps) {
       steps = timeline(job, this.seed);
@@ -657,8 +678,8 @@ export class World extends EventEmitter<WorldEvents> {
     return steps;
   }
 
-  private applyState(job: JobRecord, step: Step): void {
-    switch (step.state) {
+  private applyState(job: JobRecord, steps: Timeline, i: number): void {
+    switch (steps.state(i)) {
       case 'waitClient':
         this.setWait(job, 'F');
         break;
@@ -666,7 +687,7 @@ export class World extends EventEmitter<WorldEvents> {
         this.setWait(job, null);
         break;
       case 'volumeFull': {
-        const m = this.catalog.mediaById(job.volumes[step.arg].mediaId);
+        const m = this.catalog.mediaById(job.volumes[steps.arg(i)].mediaId);
         if (m && m.volStatus === 'Append') this.markVolume(m, 'Full');
         break;
       }
@@ -940,7 +961,7 @@ export class World extends EventEmitter<WorldEvents> {
   private keepReachedVolumes(job: JobRecord): void {
     const steps = this.stepsOf(job);
     let reached = 1;
-    for (const step of steps) if (step.state === 'volumeFull' && step.at <= this.now) reached++;
+    for (let i = 0; i < steps.length; i++) if (steps.state(i) === 'volumeFull' && steps.at(i) <= this.now) reached++;
     const written = this.progress(job).bytes;
     const kept = job.volumes.slice(0, reached);
     const before = kept.slice(0, -1).reduce((n, v) => n + v.bytes, 0);
@@ -1052,7 +1073,7 @@ export class World extends EventEmitter<WorldEvents> {
   /** Files and bytes a job has written so far (interpolated at `now` while it runs). */
   progress(job: JobRecord): { files: number; bytes: number; rate: number } {
     if (job.jobStatus !== 'R') return { files: job.jobFiles, bytes: job.jobBytes, rate: 0 };
-    const phase = dataPhase(this.stepsOf(job));
+    const phase = this.stepsOf(job).dataPhase();
     if (!phase || this.now <= phase.start) return { files: 0, bytes: 0, rate: 0 };
     const f = Math.min(1, (this.now - phase.start) / Math.max(1, phase.end - phase.start));
     const bytes = job.type === 'V' ? 0 : Math.floor(job.plan.bytes * f);
@@ -1064,7 +1085,7 @@ export class World extends EventEmitter<WorldEvents> {
     const log = this.catalog.log;
     const job = this.catalog.job(log.jobId[logId - 1]);
     if (!job) return '';
-    return renderLogText(this.logContext, job, this.stepsOf(job)[log.step[logId - 1]]);
+    return renderLogText(this.logContext, job, this.stepsOf(job).step(log.step[logId - 1]));
   }
 
   /** Rows of one job's log: [logId, time, text], from `offset`, at most `limit`. */
@@ -1077,7 +1098,7 @@ export class World extends EventEmitter<WorldEvents> {
     let id = job.logHead;
     for (let i = 0; id && i < offset; i++) id = log.next[id - 1];
     while (id && rows.length < limit) {
-      rows.push({ logId: id, time: log.time[id - 1] * 1000, text: renderLogText(this.logContext, job, steps[log.step[id - 1]]) });
+      rows.push({ logId: id, time: log.time[id - 1] * 1000, text: renderLogText(this.logContext, job, steps.step(log.step[id - 1])) });
       id = log.next[id - 1];
     }
     return rows;

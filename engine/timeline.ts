@@ -48,6 +48,56 @@ const TRANSFER = STATE_CODE.transfer;
 const REPORT = LINE_CODE.report;
 
 /**
+ * Steps being drawn up, in one scratch buffer reused by every timeline (they
+ * are built one at a time): the timeline then gets an array of exactly its
+ * size, allocated once.
+ */
+class Draft {
+  private buf = new Float64Array(3 * 128);
+  private n = 0;
+
+  add(at: number, line: LineKind, arg = 0): void {
+    this.put(at, LINE_CODE[line], arg);
+  }
+
+  state(at: number, kind: StateKind, arg = 0): void {
+    this.put(at, STATE_CODE[kind], arg);
+  }
+
+  /** The steps drawn up, sorted by time (stable: equal times keep their order); the draft is empty again. */
+  done(): Timeline {
+    const b = this.buf;
+    const n = this.n;
+    for (let i = 3; i < n; i += 3) {
+      const at = b[i], code = b[i + 1], arg = b[i + 2];
+      let j = i - 3;
+      while (j >= 0 && b[j] > at) {
+        b[j + 3] = b[j]; b[j + 4] = b[j + 1]; b[j + 5] = b[j + 2];
+        j -= 3;
+      }
+      b[j + 3] = at; b[j + 4] = code; b[j + 5] = arg;
+    }
+    const d: number[] = new Array(n);
+    for (let i = 0; i < n; i++) d[i] = b[i];
+    this.n = 0;
+    return new Timeline(d);
+  }
+
+  private put(at: number, code: number, arg: number): void {
+    if (this.n + 3 > this.buf.length) {
+      const bigger = new Float64Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[this.n++] = at;
+    this.buf[this.n++] = code;
+    this.buf[this.n++] = arg;
+  }
+}
+
+const draft = new Draft();
+
+/**
  * A job's steps packed in one array of numbers, three per step (time, code,
  * argument): the engine makes one timeline per job, millions while a history
  * fills, and one array is far less for the garbage collector than an object
@@ -97,20 +147,6 @@ export class Timeline {
     this.d.push(at, code, arg);
   }
 
-  /** Stable insertion sort by time: steps come nearly in order, and equal times must keep theirs. */
-  sortByTime(): void {
-    const d = this.d;
-    for (let i = 3; i < d.length; i += 3) {
-      const at = d[i], code = d[i + 1], arg = d[i + 2];
-      let j = i - 3;
-      while (j >= 0 && d[j] > at) {
-        d[j + 3] = d[j]; d[j + 4] = d[j + 1]; d[j + 5] = d[j + 2];
-        j -= 3;
-      }
-      d[j + 3] = at; d[j + 4] = code; d[j + 5] = arg;
-    }
-  }
-
   /** The steps up to `at` that are not the ending (end, report, pruning), as a new timeline. */
   cutAt(at: number): Timeline {
     const d = this.d;
@@ -140,137 +176,132 @@ const PRUNE_CODES: readonly number[] = PRUNE.map((k) => LINE_CODE[k]);
  * once a step has been played (a cancel only cuts the tail and appends).
  */
 export function timeline(job: JobRecord, seed: number): Timeline {
-  const steps = new Timeline();
-  const add = (at: number, line: LineKind, arg = 0): void => steps.push(at, LINE_CODE[line], arg);
-  const state = (at: number, kind: StateKind, arg = 0): void => steps.push(at, STATE_CODE[kind], arg);
 
-  if (job.createdAt < job.schedTime) add(job.createdAt, 'waitStartTime');
+  if (job.createdAt < job.schedTime) draft.add(job.createdAt, 'waitStartTime');
   if (job.startTime !== null) {
     const rng = stream(seed, 'timeline', job.jobId);
     const s = job.startTime;
     let end: number;
     switch (job.type) {
       case 'B':
-        end = backupSteps(job, s, rng.int(1, 3) * 1000, add, state);
+        end = backupSteps(job, s, rng.int(1, 3) * 1000);
         break;
       case 'R':
       case 'V':
-        end = readSteps(job, s, add, state);
+        end = readSteps(job, s);
         break;
       default:
-        add(s, 'adminStart');
+        draft.add(s, 'adminStart');
         end = s + rng.int(1, 5) * 1000;
         break;
     }
     if (end !== Infinity) {
-      state(end, 'end');
-      add(end, 'report');
+      draft.state(end, 'end');
+      draft.add(end, 'report');
       if (job.plan.outcome === 'T' || job.plan.outcome === 'W' || job.type === 'R') {
-        for (const line of PRUNE) add(end, line);
+        for (const line of PRUNE) draft.add(end, line);
       }
     }
   }
-  steps.sortByTime();
+  const steps = draft.done();
   if (job.canceledAt !== null) return cutAtCancel(steps, job.canceledAt, job.startTime !== null);
   return steps;
 }
 
-type Add = (at: number, line: LineKind, arg?: number) => void;
-type State = (at: number, kind: StateKind, arg?: number) => void;
 
-function backupSteps(job: JobRecord, s: number, connectDelay: number, add: Add, state: State): number {
+function backupSteps(job: JobRecord, s: number, connectDelay: number): number {
   const plan = job.plan;
   const vols = job.volumes;
-  if (plan.upgradedFrom) add(s, 'upgraded');
-  add(s, 'start');
-  add(s, 'connStorage');
+  if (plan.upgradedFrom) draft.add(s, 'upgraded');
+  draft.add(s, 'start');
+  draft.add(s, 'connStorage');
   if (job.mediaWait) {
     // The volume lines come when a volume could be had, after the wait.
-    add(s, 'useDevice');
-    add(s, 'mediaWait');
+    draft.add(s, 'useDevice');
+    draft.add(s, 'mediaWait');
     if (job.mediaWait.until === null) return Infinity;
     s = job.mediaWait.until;
-    if (vols[0]?.created) add(s, 'createdVolume', 0);
+    if (vols[0]?.created) draft.add(s, 'createdVolume', 0);
   } else {
-    if (vols[0]?.created) add(s, 'createdVolume', 0);
-    add(s, 'useDevice');
+    if (vols[0]?.created) draft.add(s, 'createdVolume', 0);
+    draft.add(s, 'useDevice');
   }
   let c = s + connectDelay;
   if (plan.connectRetry > 0) {
-    state(s, 'waitClient');
-    add(s + Math.min(plan.connectRetry * 1000, 10_000), 'connectRetry');
+    draft.state(s, 'waitClient');
+    draft.add(s + Math.min(plan.connectRetry * 1000, 10_000), 'connectRetry');
     c += plan.connectRetry * 1000;
-    state(c, 'connected');
+    draft.state(c, 'connected');
   }
-  add(c, 'connClient');
-  add(c, 'fdConnStorage');
-  openVolume(job, 0, c, add);
+  draft.add(c, 'connClient');
+  draft.add(c, 'fdConnStorage');
+  openVolume(job, 0, c);
   const d0 = c + plan.setup * 1000;
   const transfer = Math.max(1000, Math.round((plan.bytes / plan.rate) * 1000));
   const d1 = d0 + transfer;
-  state(d0, 'transfer', transfer);
-  plan.warnings.forEach((_, i) => add(d0 + Math.floor(((i + 1) / (plan.warnings.length + 1)) * transfer), 'warning', i));
+  draft.state(d0, 'transfer', transfer);
+  plan.warnings.forEach((_, i) => draft.add(d0 + Math.floor(((i + 1) / (plan.warnings.length + 1)) * transfer), 'warning', i));
   let written = 0;
   for (let i = 1; i < vols.length; i++) {
     written += vols[i - 1].bytes;
     const at = d0 + Math.floor((written / Math.max(1, plan.bytes)) * transfer);
-    state(at, 'volumeFull', i - 1);
-    add(at, 'endOfMedium', i - 1);
-    if (vols[i].created) add(at, 'createdVolume', i);
-    openVolume(job, i, at, add);
-    add(at, 'newVolumeMounted', i);
+    draft.state(at, 'volumeFull', i - 1);
+    draft.add(at, 'endOfMedium', i - 1);
+    if (vols[i].created) draft.add(at, 'createdVolume', i);
+    openVolume(job, i, at);
+    draft.add(at, 'newVolumeMounted', i);
   }
   const failing = plan.outcome === 'E' || plan.outcome === 'f' || plan.outcome === 'A';
-  if (failing) add(d1, 'failure');
-  add(d1 + 1000, 'sdElapsed');
-  if (!failing) add(d1 + 1000, 'despool');
+  if (failing) draft.add(d1, 'failure');
+  draft.add(d1 + 1000, 'sdElapsed');
+  if (!failing) draft.add(d1 + 1000, 'despool');
   // Despooling attributes takes about a second per 100,000 files.
   return d1 + 2000 + (failing ? 0 : Math.floor(plan.files / 100)) ;
 }
 
-function openVolume(job: JobRecord, i: number, at: number, add: Add): void {
+function openVolume(job: JobRecord, i: number, at: number): void {
   if (job.volumes[i].created) {
-    add(at, 'labeled', i);
-    add(at, 'wroteLabel', i);
+    draft.add(at, 'labeled', i);
+    draft.add(at, 'wroteLabel', i);
   } else {
-    add(at, 'previouslyWritten', i);
-    add(at, 'readyAppend', i);
+    draft.add(at, 'previouslyWritten', i);
+    draft.add(at, 'readyAppend', i);
   }
 }
 
-function readSteps(job: JobRecord, s: number, add: Add, state: State): number {
+function readSteps(job: JobRecord, s: number): number {
   const plan = job.plan;
   if (job.type === 'R') {
-    add(s, 'restoreStart');
-    add(s, 'restoringFrom');
+    draft.add(s, 'restoreStart');
+    draft.add(s, 'restoringFrom');
   } else {
-    add(s, 'verifyAgainst');
-    add(s, 'verifyStart');
+    draft.add(s, 'verifyAgainst');
+    draft.add(s, 'verifyStart');
   }
-  add(s, 'connStorage');
-  add(s, 'useDeviceRead');
+  draft.add(s, 'connStorage');
+  draft.add(s, 'useDeviceRead');
   const c = s + 1000;
   if (job.type === 'R') {
-    add(c, 'connClient');
-    add(c, 'fdConnStorage');
+    draft.add(c, 'connClient');
+    draft.add(c, 'fdConnStorage');
   }
   const d0 = c + plan.setup * 1000;
   const volumeBytes = job.volumes.reduce((n, v) => n + v.bytes, 0) || 1;
   const transfer = Math.max(1000, Math.round((volumeBytes / plan.rate) * 1000));
-  state(d0, 'transfer', transfer);
+  draft.state(d0, 'transfer', transfer);
   let read = 0;
   job.volumes.forEach((v, i) => {
     const at = d0 + Math.floor((read / volumeBytes) * transfer);
     read += v.bytes;
-    add(at, 'readyRead', i);
-    add(at, 'forwardSpacing', i);
-    if (i < job.volumes.length - 1) add(d0 + Math.floor((read / volumeBytes) * transfer), 'endOfVolume', i);
+    draft.add(at, 'readyRead', i);
+    draft.add(at, 'forwardSpacing', i);
+    if (i < job.volumes.length - 1) draft.add(d0 + Math.floor((read / volumeBytes) * transfer), 'endOfVolume', i);
   });
   const d1 = d0 + transfer;
   if (plan.outcome === 'E' || plan.outcome === 'f') {
-    plan.warnings.forEach((_, i) => add(d1, 'restoreError', i));
+    plan.warnings.forEach((_, i) => draft.add(d1, 'restoreError', i));
   }
-  add(d1 + 1000, 'sdElapsed');
+  draft.add(d1 + 1000, 'sdElapsed');
   return d1 + 1000;
 }
 

@@ -1030,6 +1030,32 @@ export class FileTrees {
     return new TreeView(trees[0].sk, trees);
   }
 
+  /**
+   * What restoring `paths` from a view selects: each path as BVFS shows it,
+   * a directory (ending with `/`, or naming one) with everything below it
+   * in its newest version, a file (`/etc/hosts`) in its newest version. A
+   * path none of the jobs saved is refused, by name.
+   */
+  selectPaths(view: TreeView, paths: readonly string[]): Selection {
+    const fileIds: number[] = [];
+    const dirIds: number[] = [];
+    const saved = (path: string): number | undefined => {
+      const p = view.sk.pathOf(path);
+      const i = p === null ? undefined : view.sk.find(p);
+      return i !== undefined && view.visible(i) ? i : undefined;
+    };
+    for (const path of paths) {
+      const cut = path.replace(/\\/g, '/').lastIndexOf('/') + 1;
+      const parent = cut < path.length ? saved(path.slice(0, cut)) : undefined;
+      const file = parent === undefined ? undefined : this.listing(view, parent).find((f) => f.name === path.slice(cut));
+      const dir = file ? undefined : saved(path);
+      if (file) fileIds.push(file.fileId);
+      else if (dir !== undefined) dirIds.push(view.sk.pathId(dir));
+      else throw new WorldError('bad_request', `"${path}" is not a file or directory of JobIds ${view.jobIds.join(',')}`);
+    }
+    return view.select(fileIds, dirIds);
+  }
+
   /** `files(i)` of a view, remembered for paging through a large directory. */
   listing(view: TreeView, i: number): TreeEntry[] {
     const key = `${view.trees.map((t) => `${t.jobId}:${t.job.files}:${t.job.start}:${t.scope.key}`).join(',')}|${view.sk.id}:${i}`;

@@ -281,6 +281,50 @@ t.test("a client's FileSet names the directories its trees begin with", async (t
   if (top === '/') t.same(shown.slice(2).map((r) => r.name).sort(), [...firsts].sort(), `${top} holds exactly what the Include lines lead to`);
 });
 
+t.test('/cmd/restore takes the paths to restore, as BVFS shows them', async (t) => {
+  const jobid = chain.join(',');
+  const found = await firstFiles(jobid);
+  const file = found.files[0];
+  const one = await post('/cmd/restore', { jobid: incr.jobid, files: [found.path + file.name], where: '/tmp/by-path' });
+  t.equal(one.status, 200, JSON.stringify(one.body));
+  const dirList = await post('/bvfs/restore', { jobid, dirid: found.pathid });
+  const byDir = await post('/cmd/restore', { jobid: incr.jobid, files: [found.path] });
+  t.equal(byDir.status, 200, JSON.stringify(byDir.body));
+  const noSlash = await post('/cmd/restore', { jobid: incr.jobid, files: [found.path.slice(0, -1)] });
+  t.equal(noSlash.status, 200, 'a directory without its trailing / is the directory');
+  const unknown = await post('/cmd/restore', { jobid: incr.jobid, files: [found.path, `${found.path}no-such-file.txt`] });
+  t.equal(unknown.status, 400);
+  t.match(unknown.body, { data: new RegExp(`"${found.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}no-such-file\\.txt" is not a file or directory of JobIds ${jobid}`), error: Number }, 'an unknown path is refused by name');
+  for (const bad of [['etc/hosts'], [], [42], 'x']) {
+    const r = await post('/cmd/restore', { jobid: incr.jobid, files: bad });
+    t.equal(r.status, 400, `files: ${JSON.stringify(bad)} is refused (${r.body.data})`);
+  }
+  t.equal((await post('/cmd/restore', { jobid: incr.jobid, files: 5 })).status, 200, 'a number of files still works');
+
+  await post('/mock/clock', { advance: '6h' });
+  const restored = await job(one.body.data.jobid);
+  t.match(restored, { type: 'R', jobfiles: 1, jobbytes: restored.jobstatus === 'T' ? b64(file.lstat.split(' ')[7]) : Number }, 'one file: JobFiles 1 and its size');
+  const dir = await job(byDir.body.data.jobid);
+  t.match(dir, { type: 'R', jobfiles: dirList.body.data.files }, 'a directory: everything below it, as the BVFS selection of it');
+  if (dir.jobstatus === 'T') t.equal(dir.jobbytes, dirList.body.data.bytes, 'and its bytes');
+  t.equal((await job(noSlash.body.data.jobid)).jobfiles, dirList.body.data.files);
+  const log = (await ok(`/cat/JobLog?jobid=${dir.jobid}`)).data.map((r: { logtext: string }) => r.logtext).join('');
+  t.match(log, `Restoring files from JobId(s) ${jobid}`, "it reads the job's whole chain");
+});
+
+t.test('/cmd/restore by path from a client: its latest backups', async (t) => {
+  const backups: number[] = (await ok(`/bvfs/get_jobids?client=${incr.client}`)).data;
+  const latest: number[] = (await ok(`/bvfs/get_jobids?jobid=${backups[backups.length - 1]}`)).data;
+  const root: Row[] = (await ok(`/bvfs/lsdirs?jobid=${latest.join(',')}&path=`)).data;
+  const whole = await post('/bvfs/restore', { jobid: latest.join(','), dirid: root[1].pathid });
+  const r = await post('/cmd/restore', { client: incr.client, files: [root[1].name] });
+  t.equal(r.status, 200, JSON.stringify(r.body));
+  await post('/mock/clock', { advance: '6h' });
+  const done = await job(r.body.data.jobid);
+  t.equal(done.jobfiles, whole.body.data.files, `${root[1].name} of the latest chain (${latest.join(',')}): all of it`);
+  t.equal((await post('/cmd/restore', { client: 'nobody', files: ['/etc/'] })).status, 404, 'an unknown client is 404');
+});
+
 t.test('a FileSet written over HTTP shapes the next backup of a Job using it', async (t) => {
   const jobid = chain.join(',');
   const earlier = await firstFiles(jobid);

@@ -6,6 +6,7 @@ import type { Command } from '../commands.js';
 import { ApiError } from '../errors.js';
 import { page, Params, parseTime } from '../params.js';
 import { body, boolean, integer, oneOf, optional, required, text } from '../validate.js';
+import { latestChain, restoreChain, treesOf } from '../../engine/filetree.js';
 import { findJobIds } from '../../engine/jobquery.js';
 import { clientRow, filesetRow, jobRow, mediaRow, poolRow, storageRow } from '../wire/catalog.js';
 import { STATUS_LETTERS } from './cat.js';
@@ -16,6 +17,8 @@ const LEVEL_WORDS: Record<string, BackupLevel> = { full: 'F', incremental: 'I', 
 const level = oneOf<BackupLevel>(LEVELS, LEVEL_WORDS);
 const INT32 = 2_147_483_647;
 const DAY_S = 86_400;
+/** Paths one restore may name. */
+const MAX_RESTORE_PATHS = 10_000;
 
 /** What `/cmd/list` can list, and the catalog rows it answers with. */
 const LISTS = ['jobs', 'clients', 'pools', 'volumes', 'storages', 'filesets'] as const;
@@ -86,13 +89,39 @@ export function cmdRoutes({ director }: RouteDeps): Router {
     reply(ctx, { ...jobRef(w, j), jobstatus: j.jobStatus, message: `JobId ${j.jobId}, Job ${w.uniqueName(j)} marked to be canceled.` });
   });
 
+  /**
+   * `restore jobid=N` or `restore client=X`, with `files` either a number
+   * (that many of the backups' files) or the paths to restore as BVFS shows
+   * them (`/etc/hosts`, `/var/vmail/`), looked up in the tree of the backups
+   * the restore reads: N's chain (as `.bvfs_get_jobids jobid=N`) or the
+   * client's latest.
+   */
   r.post('/restore', (ctx) => {
     const b = body(ctx, ['jobid', 'client', 'where', 'files']);
     const jobid = optional(b, 'jobid', integer(1, INT32));
     const client = optional(b, 'client', text());
     if (jobid === undefined && client === undefined) throw new ApiError('bad_request', 'Missing field "jobid" (or "client")');
-    const j = apply<JobRecord>({ op: 'restore', jobid, client, where: optional(b, 'where', text(1024)), files: optional(b, 'files', integer(1, INT32)) });
-    reply(ctx, jobRef(director.world, j));
+    const where = optional(b, 'where', text(1024));
+    if (!Array.isArray(b.files)) {
+      reply(ctx, jobRef(director.world, apply<JobRecord>({ op: 'restore', jobid, client, where, files: optional(b, 'files', integer(1, INT32)) })));
+      return;
+    }
+    if (!b.files.length || b.files.length > MAX_RESTORE_PATHS) throw new ApiError('bad_request', `"files" must be a number or a list of 1 to ${MAX_RESTORE_PATHS} paths`);
+    const paths = b.files.map((p, i) => text(4096)(p, `files[${i}]`));
+    const w = director.sync();
+    let chain: number[];
+    if (jobid !== undefined) {
+      chain = restoreChain(w, jobid);
+      if (!chain.length) throw new ApiError('conflict', `JobId ${jobid} is not a successful backup`);
+    } else {
+      const c = w.catalog.clientByName(client!);
+      if (!c || c.removed) throw new ApiError('not_found', `Client "${client}" not found`);
+      chain = latestChain(w, c.clientId, w.backupResource(c.clientId)?.filesetId);
+      if (!chain.length) throw new ApiError('conflict', `No Full backup for client "${client}" to restore from`);
+    }
+    const trees = treesOf(w);
+    const sel = trees.selectPaths(trees.view(w, chain), paths);
+    reply(ctx, jobRef(director.world, apply<JobRecord>({ op: 'restore', jobids: chain, client, where, files: sel.files, bytes: sel.bytes })));
   });
 
   r.post('/estimate', (ctx) => {

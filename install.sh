@@ -523,16 +523,25 @@ install_unit() {
   fi
   path=$(unit_path)
   mkdir -p "$(dirname "$path")"
-  render_unit "$DIR/systemd/bacula-mock.service" "$DIR" "$user" "$group" "$CFG_PORT" "$NODE" "$NAME" "$UNIT_SCOPE" >"$path.tmp"
+  # Rendered and checked beside, under its own name (verify goes by the file name), then moved in.
+  local rendered
+  rendered=$(mktemp -d)/$NAME.service
+  render_unit "$DIR/systemd/bacula-mock.service" "$DIR" "$user" "$group" "$CFG_PORT" "$NODE" "$NAME" "$UNIT_SCOPE" >"$rendered"
   if command -v systemd-analyze >/dev/null; then
     local problems
-    problems=$(systemd-analyze $( [[ $UNIT_SCOPE == user ]] && echo --user) verify "$path.tmp" 2>&1 | grep -v -e '^$' || true)
-    [[ -z $problems ]] || warn "systemd-analyze verify: $problems"
+    problems=$(systemd-analyze $( [[ $UNIT_SCOPE == user ]] && echo --user) verify "$rendered" 2>&1 | grep -v -e '^$' || true)
+    if [[ -n $problems ]]; then warn "systemd-analyze verify: $problems"; fi
   fi
-  mv -f "$path.tmp" "$path"
+  mv -f "$rendered" "$path"
+  rmdir "$(dirname "$rendered")" 2>/dev/null || true
+  chmod 644 "$path"
   sctl daemon-reload || die "systemctl daemon-reload failed"
   sctl enable "$NAME.service" || die "systemctl enable $NAME failed"
-  info "installed $path (enabled; starts at boot${UNIT_SCOPE:+ }$( [[ $UNIT_SCOPE == user ]] && echo "of your session; 'loginctl enable-linger $(id -un)' to run without one"))"
+  if [[ $UNIT_SCOPE == user ]]; then
+    info "installed $path (enabled: starts with your session; 'loginctl enable-linger $(id -un)' runs it without one)"
+  else
+    info "installed $path (enabled: starts at boot)"
+  fi
 }
 
 # ---------------------------------------------------------------- the swap

@@ -118,7 +118,7 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
         level: str('Log level', 'INFO', { enum: ['DEBUG', 'INFO', 'WARNING', 'ERROR'] }),
         file: str('Log file path (relative to the config file)', 'logs/bacula_mock.log'),
         max_bytes: int('Size at which the log file rotates', 10_485_760, 1024),
-        backup_count: int('Rotated log files kept', 5, 0, 100),
+        backup_count: int('Rotated log files kept (bacula_mock.log.1 newest ... .N); 0 = the file starts afresh when full', 5, 0, 100),
       },
     },
   },

@@ -5,9 +5,12 @@
  * Wall time of `bacula-mock health` (the real bin, a fresh process each time)
  * against a server on an ephemeral port, side by side with the floor: a bare
  * `node -e` that fetches /mock/health with the global fetch and prints it. Also
- * `node -e 0` (Node's own start-up) and `bacula-mock health --raw`. The
- * commands run interleaved, one at a time, so load on the machine hits them
- * alike. Prints one JSON line per command and a Markdown table.
+ * `node -e 0` (Node's own start-up), the same request with node:http (Node 20
+ * loads undici for the first fetch, which costs more than the request), and
+ * `bacula-mock health --raw`, and `health` with oclif's check of its own
+ * `engines` left on (the bin skips it). The commands run interleaved, one at a time, so
+ * load on the machine hits them alike. Prints one JSON line per command and a
+ * Markdown table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -60,16 +63,21 @@ delete env.NODE_OPTIONS;
 const cases: Array<[string, string[]]> = [
   ['node -e 0 (Node start-up)', ['-e', '0']],
   ['node -e fetch /mock/health (floor)', ['-e', `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]],
+  ['node -e node:http GET /mock/health', ['-e', `require('node:http').get(${JSON.stringify(url)}, (r) => r.pipe(process.stdout))`]],
   ['bacula-mock health', [BIN, 'health']],
   ['bacula-mock health --raw', [BIN, 'health', '--raw']],
+  ['bacula-mock health, oclif engine check on', [BIN, 'health']],
 ];
+/** Per case, what the environment changes (oclif's own engines check, which the bin skips). */
+const caseEnv: Record<number, NodeJS.ProcessEnv> = { [cases.length - 1]: { OCLIF_DISABLE_ENGINE_WARNING: 'false' } };
 const load = loadavg()[0];
 try {
   const times = cases.map(() => [] as number[]);
   // One warm-up round fills the OS file cache for every case alike.
-  for (const [, args] of cases) await time(args, env);
+  const envOf = (i: number): NodeJS.ProcessEnv => ({ ...env, ...caseEnv[i] });
+  for (const [i, [, args]] of cases.entries()) await time(args, envOf(i));
   for (let r = 0; r < runs; r++) {
-    for (let i = 0; i < cases.length; i++) times[i].push(await time(cases[i][1], env));
+    for (let i = 0; i < cases.length; i++) times[i].push(await time(cases[i][1], envOf(i)));
   }
   const rows = cases.map(([name], i) => ({ name, runs, ...stats(times[i]) }));
   for (const row of rows) console.log(JSON.stringify(row));

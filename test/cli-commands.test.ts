@@ -125,6 +125,9 @@ t.test('restore queues a Restore job; --wait follows it to OK', async (t) => {
   t.equal(w.code, 0, w.stderr);
   t.match(w.stdout, /Start Restore Job RestoreFiles/);
   t.match(w.stdout, /\nJobId \d+ ended: OK \(T\), 10 files, /);
+  const picked = await run('restore', '--jobid', String(backup.jobid), '--file', '/no/such/file', '--file', '/etc/');
+  t.equal(picked.code, 2, 'the paths go to the server, which names the one no backup saved');
+  t.match(picked.stderr, /^bacula-mock: .*\/no\/such\/file/);
   t.equal((await run('restore', '--where', '/tmp')).code, 2, 'needs --jobid or --client');
 });
 

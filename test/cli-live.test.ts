@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, cleanEnv, cli, serverEnv, smallWorld, spawnCli, startWorld, until } from './helpers/cli.js';
-import { api, startServer, type Running } from './helpers/server.js';
+import { BIN, cleanEnv, cli, smallWorld, spawnCli, startWorld, until } from './helpers/cli.js';
+import { api } from './helpers/server.js';
 
 const CONFIG = smallWorld({ clients: 3, days: 1, errorRate: 0, seed: 5 });
 
@@ -120,9 +120,9 @@ t.test('cert writes the certificate beside the config; the CLI then speaks HTTPS
   t.equal(again.code, 5, 'existing files are kept without --force');
   t.match(again.stderr, /already exist .*--force/);
 
-  const s: Running = await startServer(join(dir, 'config.yaml'));
+  const { s, env: plainEnv } = await startWorld('', { file: join(dir, 'config.yaml') });
   t.teardown(() => s.stop());
-  const env = { ...serverEnv(s), BACULA_MOCK_TLS: 'true' };
+  const env = { ...plainEnv, BACULA_MOCK_TLS: 'true' };
   const [trusted, untrusted, insecure, plain] = await Promise.all([
     cli(['health', '--ca', 'certs/server.crt'], { cwd: dir, env }),
     cli(['health'], { cwd: dir, env }),

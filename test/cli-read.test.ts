@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { Config, Help, settings } from '@oclif/core';
+import { Config, Help, Plugin, settings } from '@oclif/core';
 import { cli, rawText, smallWorld, startWorld } from './helpers/cli.js';
 import { oclifStart } from '../cli/lib/oclif-options.js';
 import { api, ROOT, type Running } from './helpers/server.js';
@@ -187,6 +187,11 @@ t.test('the command manifest is made again when a build changed the compiled com
   t.match(r.stdout, /^OK  /);
   t.equal(oclifStart().fresh, true, 'the first run made it again');
   t.ok(statSync(manifest).mtimeMs >= now.getTime() - 1000);
-  const names = Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).commands);
-  t.ok(names.includes('health') && names.includes('watch') && names.length >= 29, `${names.length} commands in it`);
+  const saved = JSON.parse(readFileSync(manifest, 'utf8'));
+  t.ok(Object.keys(saved.commands).length >= 29, `${Object.keys(saved.commands).length} commands in it`);
+  // What it says is what oclif reads from the compiled commands themselves.
+  settings.enableAutoTranspile = false;
+  const plugin = new Plugin({ ...oclifStart().options, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
+  await plugin.load();
+  t.same(saved.commands, JSON.parse(JSON.stringify(plugin.manifest.commands)), 'the manifest describes the compiled commands');
 });

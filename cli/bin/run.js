@@ -15,15 +15,17 @@ process.stdout.on('error', (err) => {
 
 const { oclifStart, saveManifest } = await import('../../dist/cli/lib/oclif-options.js');
 const start = oclifStart();
-const { Config, execute, settings } = await import('@oclif/core');
+const { execute, Plugin, settings } = await import('@oclif/core');
 // Never look for TypeScript sources to transpile (oclif does so when NODE_ENV
 // is "development" or "test", which a test runner may set).
 settings.enableAutoTranspile = false;
 let loadOptions = start.options;
 if (!start.fresh) {
-  // First run after a build: oclif loads every command once; keep what it learnt.
-  const config = await Config.load(start.options);
-  saveManifest(config.plugins.get(config.name).manifest, start.fingerprint);
-  loadOptions = config;
+  // First run after a build: oclif reads every command once; keep what it learnt,
+  // and run with it (also when it could not be saved).
+  const plugin = new Plugin({ ...start.options, isRoot: true, ignoreManifest: true, errorOnManifestCreate: true });
+  await plugin.load();
+  saveManifest(plugin.manifest, start.fingerprint);
+  loadOptions = { ...start.options, plugins: new Map([[plugin.name, plugin]]) };
 }
 await execute({ dir: import.meta.url, loadOptions });

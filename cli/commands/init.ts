@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { ApiCommand, rawFlag } from '../lib/command.js';
-import { count } from '../lib/units.js';
+import { count, plural } from '../lib/units.js';
 
 interface Initialized {
   clients: number;
@@ -35,7 +35,7 @@ export default class Init extends ApiCommand {
     if (process.stderr.isTTY && !flags.raw && !this.jsonEnabled()) this.note(`Initializing${args.clients === undefined ? '' : ` ${args.clients} clients`}...`);
     const body = { clients: args.clients, error_rate: args.rate, seed: flags.seed, history_days: flags['history-days'] };
     const answer = await api.post<{ data: Initialized; error: number }>('/mock/initialize', body, { timeoutMs: 0 });
-    return this.show(answer, flags.raw, (d) => `Initialized ${count(d.clients)} clients and ${count(d.jobs)} jobs (error rate ${d.error_rate}, seed ${d.seed}, ${d.history_days} days of history); virtual time ${d.virtual_time}`);
+    return this.show(answer, flags.raw, (d) => `Initialized ${count(d.clients)} clients and ${count(d.jobs)} jobs (error rate ${d.error_rate}, seed ${d.seed}, ${plural(d.history_days, 'day')} of history); virtual time ${d.virtual_time}`);
   }
 }
 

@@ -59,7 +59,7 @@ function fingerprint(): string {
 
 export interface OclifStart {
   /** what `execute({loadOptions})` and `Config.load` take */
-  options: { root: string; pjson: Interfaces.PJSON; ignoreManifest?: boolean };
+  options: { root: string; pjson: Interfaces.PJSON };
   /** false: the manifest is missing or older than the compiled commands (oclif will load them all) */
   fresh: boolean;
   fingerprint: string;
@@ -74,11 +74,11 @@ export function oclifStart(): OclifStart {
   } catch {
     // missing or unreadable: made again
   }
-  return { options: { root: CLI_ROOT, pjson: pjson(), ignoreManifest: !fresh }, fresh, fingerprint: fp };
+  return { options: { root: CLI_ROOT, pjson: pjson() }, fresh, fingerprint: fp };
 }
 
 /**
- * Writes the manifest oclif built (`plugin.manifest` of a Config loaded with
+ * Writes the manifest oclif built (`manifest` of the root Plugin loaded with
  * `ignoreManifest`), stamped with the fingerprint. A read-only install keeps
  * working, only slower: the write is given up silently.
  */

@@ -56,9 +56,16 @@ export function emptyCwd(): string {
   return emptyDir;
 }
 
+/** Children still running; killed if the test process ends first (a runner timeout), so none outlives it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 /** Spawns `command args` and collects its output; the child, and a promise of how it ended. */
 function launch(command: string, args: string[], opts: CliOptions, defaultTimeout: number): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string } {
   const child = spawn(command, args, { cwd: opts.cwd ?? emptyCwd(), env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -67,6 +74,7 @@ function launch(command: string, args: string[], opts: CliOptions, defaultTimeou
   const done = new Promise<CliResult>((ok) => {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      running.delete(child);
       ok({ code, signal, stdout, stderr });
     });
   });
@@ -126,9 +134,14 @@ export function smallWorld(o: { clients: number; days: number; errorRate: number
   ].join('\n');
 }
 
-/** A real server on that config (on an ephemeral port), and the settings that point the CLI at it. */
-export async function startWorld(config: string, opts: { paused?: boolean } = {}): Promise<{ s: Running; env: Record<string, string> }> {
-  const s = await startServer(tempConfig(config).file);
+/**
+ * A real server on that config text (in a temp dir), or on the config file
+ * `opts.file`, on an ephemeral port; and the settings that point the CLI at it.
+ */
+export async function startWorld(config: string, opts: { paused?: boolean; file?: string } = {}): Promise<{ s: Running; env: Record<string, string> }> {
+  const s = await startServer(opts.file ?? tempConfig(config).file);
+  running.add(s.child);
+  s.child.once('exit', () => running.delete(s.child));
   if (opts.paused) await api(s.url, '/mock/clock', { method: 'POST', json: { paused: true } });
   return { s, env: serverEnv(s) };
 }

@@ -229,7 +229,7 @@ export class JobStore {
     yield { part: 'head', top: this.top, strings: this.strings };
     for (const name of COLUMNS) {
       const a = (this as unknown as Record<string, Uint8Array>)[name].subarray(0, this.top);
-      yield { part: 'column', name, data: Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64') };
+      yield { part: 'column', name, data: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) };
     }
     yield { part: 'rare', entries: [...this.rare] };
     yield { part: 'live', jobs: [...this.live.values()] };
@@ -247,7 +247,7 @@ export class JobStore {
       case 'column': {
         if (!(COLUMNS as readonly string[]).includes(part.name)) throw new Error(`unknown Job column "${part.name}"`);
         const col = (this as unknown as Record<string, Uint8Array>)[part.name];
-        const bytes = Buffer.from(part.data, 'base64');
+        const bytes = typeof part.data === 'string' ? Buffer.from(part.data, 'base64') : part.data;
         new Uint8Array(col.buffer, col.byteOffset, col.byteLength).set(bytes.subarray(0, Math.min(bytes.length, col.byteLength)));
         break;
       }
@@ -404,7 +404,8 @@ export function emptyFacts(): JobFacts {
 
 export type JobStoreDump =
   | { part: 'head'; top: number; strings: string[] }
-  | { part: 'column'; name: string; data: string }
+  /** a column's bytes: a view of the live column when dumped, base64 once written to a file */
+  | { part: 'column'; name: string; data: Uint8Array | string }
   | { part: 'rare'; entries: Array<[number, Rare]> }
   | { part: 'live'; jobs: JobRecord[] };
 

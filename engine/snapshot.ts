@@ -6,17 +6,46 @@ import { World, type WorldSettings } from './world.js';
 /** The format marker of saved worlds; bump `version` when the shape changes. */
 export const SNAPSHOT_FORMAT = { format: 'bacula-mock-world', version: 3 } as const;
 
+/** A column's bytes: a view of the live typed array when taken, base64 in a file. */
+export type ColumnBytes = Uint8Array | string;
+
 /**
  * A world as plain data, in chunks so a large catalog is never one giant
  * string: `meta` first, then the Job table (its columns, side table and live
- * jobs), then the Log columns.
+ * jobs), then the Log columns. Columns are views of the live arrays: copy
+ * them (`ownChunk`) before the world moves on, or encode them (`encodeChunk`).
  */
 export type SnapshotChunk =
   | { kind: 'meta'; data: Record<string, unknown> }
   | { kind: 'jobs'; data: JobStoreDump }
-  | { kind: 'log'; data: { jobId: string; step: string; time: string; next: string } };
+  | { kind: 'log'; data: { jobId: ColumnBytes; step: ColumnBytes; time: ColumnBytes; next: ColumnBytes } };
 
-const b64 = (a: Int32Array | Uint16Array | Uint32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const raw = (a: Int32Array | Uint16Array | Uint32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const b64 = (c: ColumnBytes): string => (typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'));
+
+/** The chunk as it is written: columns in base64. */
+export function encodeChunk(c: SnapshotChunk): SnapshotChunk {
+  if (c.kind === 'log') return { kind: 'log', data: { jobId: b64(c.data.jobId), step: b64(c.data.step), time: b64(c.data.time), next: b64(c.data.next) } };
+  if (c.kind === 'jobs' && c.data.part === 'column') return { kind: 'jobs', data: { ...c.data, data: b64(c.data.data) } };
+  return c;
+}
+
+/**
+ * The chunk with its columns copied out of the live arrays, so it stays as it
+ * was while the world goes on; `alloc(n)` gives the n-byte array each column
+ * is copied into.
+ */
+export function ownChunk(c: SnapshotChunk, alloc: (bytes: number) => Uint8Array): SnapshotChunk {
+  const own = (x: ColumnBytes): ColumnBytes => {
+    if (typeof x === 'string') return x;
+    const copy = alloc(x.byteLength);
+    copy.set(x);
+    return copy;
+  };
+  if (c.kind === 'log') return { kind: 'log', data: { jobId: own(c.data.jobId), step: own(c.data.step), time: own(c.data.time), next: own(c.data.next) } };
+  if (c.kind === 'jobs' && c.data.part === 'column') return { kind: 'jobs', data: { ...c.data, data: own(c.data.data) } };
+  return c;
+}
 
 export function* snapshotChunks(w: World): Generator<SnapshotChunk> {
   const c = w.catalog;
@@ -37,12 +66,12 @@ export function* snapshotChunks(w: World): Generator<SnapshotChunk> {
   const n = c.log.length;
   yield {
     kind: 'log',
-    data: { jobId: b64(c.log.jobId.subarray(0, n)), step: b64(c.log.step.subarray(0, n)), time: b64(c.log.time.subarray(0, n)), next: b64(c.log.next.subarray(0, n)) },
+    data: { jobId: raw(c.log.jobId.subarray(0, n)), step: raw(c.log.step.subarray(0, n)), time: raw(c.log.time.subarray(0, n)), next: raw(c.log.next.subarray(0, n)) },
   };
 }
 
-const fromB64 = <T>(s: string, C: { new (b: ArrayBuffer): T }, bytes: number): T => {
-  const buf = Buffer.from(s, 'base64');
+const fromB64 = <T>(s: ColumnBytes, C: { new (b: ArrayBuffer): T }, bytes: number): T => {
+  const buf = typeof s === 'string' ? Buffer.from(s, 'base64') : s;
   const copy = new ArrayBuffer(buf.length - (buf.length % bytes));
   new Uint8Array(copy).set(buf.subarray(0, copy.byteLength));
   return new C(copy);

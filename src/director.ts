@@ -115,9 +115,16 @@ export class LiveDirector {
     this.sync();
   }
 
+  /** Writes the world's snapshot now, in this thread. */
   snapshot(): void {
     this.sync();
     this.store.snapshot(this.world, this.clock.state());
+  }
+
+  /** Writes the world's snapshot from a worker thread (see Store.snapshotInBackground); resolves with the real ms it took. */
+  snapshotInBackground(): Promise<number> {
+    this.sync();
+    return this.store.snapshotInBackground(this.world, this.clock.state());
   }
 
   /** Sets the real timer for the next simulated event. */

@@ -69,23 +69,50 @@ export class Snapshots {
     return this.director.store.pending > 0;
   }
 
-  /** The housekeeping rule: one every `intervalMs` of real time, if anything changed. */
+  /** The housekeeping rule: one every `intervalMs` of real time, if anything changed, and not while one is being written. */
   due(intervalMs: number): boolean {
-    return this.pending && this.realNow() - this.lastAt >= intervalMs;
+    return this.pending && !this.director.store.busy && this.realNow() - this.lastAt >= intervalMs;
   }
 
-  /** Writes the snapshot now; returns the real ms it took. */
+  /** Writes the snapshot now, in this thread; returns the real ms it took. */
   take(): number {
     const began = performance.now();
     this.director.snapshot();
-    this.costMs = performance.now() - began;
-    this.rebuilt = false;
-    this.lastAt = this.realNow();
+    this.taken(performance.now() - began);
     return this.costMs;
   }
 
-  /** What a stop does, given how long it may spend writing (real ms). */
-  atStop(budgetMs: number): { snapshot: SnapshotAtStop; estimate_ms: number } {
+  /**
+   * Writes the snapshot from a worker thread (the housekeeping way: the event
+   * loop is held only while the world is captured); resolves with the real ms
+   * the whole write took.
+   */
+  async takeInBackground(): Promise<number> {
+    this.lastAt = this.realNow();
+    const rebuiltBefore = this.rebuilt;
+    this.rebuilt = false;
+    try {
+      this.taken(await this.director.snapshotInBackground());
+    } catch (e) {
+      this.rebuilt ||= rebuiltBefore;
+      throw e;
+    }
+    return this.costMs;
+  }
+
+  private taken(ms: number): void {
+    this.costMs = ms;
+    this.rebuilt = false;
+    this.lastAt = this.realNow();
+  }
+
+  /**
+   * What a stop does, given how long it may spend writing (real ms). A
+   * snapshot being written in the background is stopped first: two writers
+   * must never race to rename their files into place.
+   */
+  async atStop(budgetMs: number): Promise<{ snapshot: SnapshotAtStop; estimate_ms: number }> {
+    await this.director.store.cancelBackground();
     const estimate = Math.round(this.costMs);
     if (!this.pending && !this.rebuilt) return { snapshot: 'unchanged', estimate_ms: estimate };
     if (!this.rebuilt && this.costMs > budgetMs) return { snapshot: 'skipped', estimate_ms: estimate };

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync,
+  closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
+import { Worker } from 'node:worker_threads';
+import { ownChunk, SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
+import { syncDir, writeSnapshotFile } from './snapshot-file.js';
+import type { SnapshotJob } from './snapshot-worker.js';
 import type { World } from '../engine/world.js';
 import type { ClockState } from '../engine/clock.js';
 import type { Command, JournalRecord } from './commands.js';
@@ -40,6 +43,12 @@ export class Store {
   readonly journalPath: string;
   readonly snapshotPath: string;
   private fd: number | null = null;
+  /** the snapshot worker, started on first use */
+  private worker: Worker | null = null;
+  /** the background snapshot being written */
+  private writing: { worker: Worker; cancel: () => void; done: Promise<number> } | null = null;
+  /** buffers of the last background snapshot, for the next one's copies */
+  private buffers: ArrayBuffer[] = [];
   private seq = 0;
   /** records appended since the last snapshot */
   pending = 0;
@@ -122,34 +131,115 @@ export class Store {
     return full;
   }
 
-  /** Writes the whole world, then starts a fresh journal. */
+  /** Writes the whole world now, in this thread, then starts a fresh journal. */
   snapshot(world: World, clock: ClockState): void {
-    const tmp = `${this.snapshotPath}.tmp`;
-    const fd = openSync(tmp, 'w');
-    const hash = createHash('sha256');
-    const put = (obj: unknown): void => {
-      const line = JSON.stringify(obj) + '\n';
-      hash.update(line);
-      writeSync(fd, line);
-    };
-    put({ ...SNAPSHOT_FORMAT, seq: this.seq, clock });
-    let lines = 1;
-    for (const chunk of snapshotChunks(world)) {
-      put(chunk);
-      lines++;
-    }
-    writeSync(fd, JSON.stringify({ end: true, lines, sha256: hash.digest('hex') }) + '\n');
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, this.snapshotPath);
-    this.syncDir();
+    writeSnapshotFile(`${this.snapshotPath}.tmp`, this.snapshotPath, { ...SNAPSHOT_FORMAT, seq: this.seq, clock }, snapshotChunks(world));
     // Records up to `seq` are in the snapshot; the journal starts again empty.
     this.close();
     this.freshJournal();
     this.pending = 0;
   }
 
+  /**
+   * Writes the whole world from a worker thread: this thread only captures it
+   * (copies of the columns, the rest as data), which for a large catalog is a
+   * small part of the time writing takes. Records appended while the worker
+   * writes stay in the journal; those the snapshot holds are dropped from it
+   * once the file is in place. Resolves with the real ms it took; rejects if
+   * writing failed (the journal still holds everything).
+   */
+  snapshotInBackground(world: World, clock: ClockState): Promise<number> {
+    if (this.writing) return this.writing.done;
+    const began = performance.now();
+    const seq = this.seq;
+    const fd = this.open();
+    const offset = fstatSync(fd).size;
+    // Columns are copied into buffers kept from the last snapshot (memory already paged in: fresh
+    // memory costs page faults); the rest is encoded here, a string being far cheaper to hand over than objects.
+    const pool = this.buffers;
+    const buffers: ArrayBuffer[] = [];
+    const alloc = (n: number): Uint8Array => {
+      const i = pool.findIndex((b) => b.byteLength >= n);
+      const buf = i >= 0 ? pool.splice(i, 1)[0] : new ArrayBuffer(Math.ceil(n * 1.25));
+      buffers.push(buf);
+      return new Uint8Array(buf, 0, n);
+    };
+    const chunks = [...snapshotChunks(world)].map((c) => {
+      const owned = ownChunk(c, alloc);
+      return owned === c ? JSON.stringify(c) : owned;
+    });
+    this.buffers = [];
+    const job: SnapshotJob = { tmp: `${this.snapshotPath}.tmp-bg`, path: this.snapshotPath, header: { ...SNAPSHOT_FORMAT, seq, clock }, chunks, buffers };
+    const worker = this.worker ??= startSnapshotWorker();
+    let cancel: () => void = () => {};
+    const done = new Promise<number>((ok, fail) => {
+      const settle = (m: { ok: boolean; error?: string; buffers?: ArrayBuffer[] }): void => {
+        worker.off('message', settle);
+        worker.off('error', crashed);
+        this.writing = null;
+        this.buffers = m.buffers ?? [];
+        worker.unref();
+        if (!m.ok) return fail(new Error(`snapshot not written: ${m.error}`));
+        this.keepJournalFrom(offset);
+        ok(performance.now() - began);
+      };
+      const crashed = (e: Error): void => {
+        // A worker that died is not used again; the next snapshot starts another.
+        if (this.worker === worker) this.worker = null;
+        settle({ ok: false, error: e.message });
+      };
+      cancel = () => {
+        worker.off('message', settle);
+        worker.off('error', crashed);
+        fail(new Error('snapshot canceled'));
+      };
+      worker.on('message', settle);
+      worker.once('error', crashed);
+    });
+    const writing = { worker, cancel, done };
+    this.writing = writing;
+    worker.ref();
+    worker.postMessage(job, buffers);
+    return writing.done;
+  }
+
+  /** Stops a snapshot being written in the background (the file it was writing is removed; the journal keeps everything). */
+  async cancelBackground(): Promise<void> {
+    const w = this.writing;
+    if (!w) return;
+    this.writing = null;
+    this.worker = null;
+    // Whoever started it hears of the cancel; nobody listening is fine too.
+    w.done.catch(() => {});
+    w.cancel();
+    await w.worker.terminate();
+    rmSync(`${this.snapshotPath}.tmp-bg`, { force: true });
+  }
+
+  /** Whether a snapshot is being written in the background. */
+  get busy(): boolean {
+    return this.writing !== null;
+  }
+
+  /**
+   * The journal after a snapshot holding everything up to byte `offset` of it:
+   * a fresh journal with the records appended since (put in place by rename).
+   */
+  private keepJournalFrom(offset: number): void {
+    this.close();
+    const fd = openSync(this.journalPath, 'r');
+    const tail = Buffer.alloc(fstatSync(fd).size - offset);
+    try {
+      if (tail.length) readSync(fd, tail, 0, tail.length, offset);
+    } finally {
+      closeSync(fd);
+    }
+    this.freshJournal(tail);
+    this.pending = tail.length ? tail.toString('utf8').split('\n').length - 1 : 0;
+  }
+
   close(): void {
+    this.worker?.unref();
     if (this.fd !== null) {
       fsyncSync(this.fd);
       closeSync(this.fd);
@@ -165,11 +255,12 @@ export class Store {
     return this.fd;
   }
 
-  /** An empty journal (just its header), put in place by rename: never a file without its header. */
-  private freshJournal(): void {
+  /** A journal of just its header (and `records`, whole lines), put in place by rename: never a file without its header. */
+  private freshJournal(records?: Buffer): void {
     const tmp = `${this.journalPath}.tmp`;
     const fd = openSync(tmp, 'w');
     writeSync(fd, JSON.stringify(JOURNAL_FORMAT) + '\n');
+    if (records?.length) writeSync(fd, records);
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.journalPath);
@@ -177,13 +268,7 @@ export class Store {
   }
 
   private syncDir(): void {
-    try {
-      const d = openSync(this.dir, 'r');
-      fsyncSync(d);
-      closeSync(d);
-    } catch {
-      // Some file systems cannot fsync a directory; the rename is still atomic.
-    }
+    syncDir(this.dir);
   }
 
   private readSnapshot(): { world: World; clock: ClockState; seq: number } {
@@ -217,6 +302,19 @@ export class Store {
     if (!trailer || trailer.lines !== count || trailer.sha256 !== hash.digest('hex')) throw bad('truncated or corrupt (checksum mismatch)');
     return { world: restoreWorld(chunks), clock: header.clock as ClockState, seq: header.seq as number };
   }
+}
+
+/**
+ * The snapshot writer thread. From the compiled server it is the file beside
+ * this one; code run from the TypeScript sources (tests) uses the compiled one
+ * under dist/ (`npm test` builds first).
+ */
+function startSnapshotWorker(): Worker {
+  const beside = new URL('./snapshot-worker.js', import.meta.url);
+  const file = existsSync(beside) ? beside : new URL('../dist/src/snapshot-worker.js', import.meta.url);
+  const w = new Worker(file);
+  w.unref();
+  return w;
 }
 
 /**

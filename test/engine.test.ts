@@ -1,7 +1,7 @@
 import t from 'tap';
 import { isTerminal } from '../engine/catalog.js';
 import { FAILED_FACTOR, LEVEL_FACTOR } from '../engine/planner.js';
-import { restoreWorld, snapshotChunks } from '../engine/snapshot.js';
+import { encodeChunk, restoreWorld, snapshotChunks } from '../engine/snapshot.js';
 import type { World } from '../engine/world.js';
 import type { JobRecord } from '../engine/types.js';
 import { T0, testProfile, world } from './fixtures/world.js';
@@ -195,7 +195,7 @@ t.test('a pool at its volume limit makes a job wait for media until a volume is 
 t.test('a snapshot restores the same world, which then goes on identically', async (t) => {
   const a = world({}, { clients: 5, historyDays: 2 });
   a.run({ job: 'backup-test-server-002', level: 'F' });
-  const b = restoreWorld(JSON.parse(JSON.stringify([...snapshotChunks(a)])));
+  const b = restoreWorld(JSON.parse(JSON.stringify([...snapshotChunks(a)].map(encodeChunk))));
   t.equal(fingerprint(b), fingerprint(a));
   a.advanceTo(a.now + DAY);
   b.advanceTo(b.now + DAY);

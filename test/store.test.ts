@@ -1,5 +1,6 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { world } from './fixtures/world.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError, readLines, Store } from '../src/store.js';
@@ -42,4 +43,46 @@ t.test('a foreign journal is refused, not replaced', async (t) => {
   writeFileSync(join(dir, 'world.journal'), 'hello world\n');
   t.throws(() => new Store(dir).load(), DataError);
   t.equal(readFileSync(join(dir, 'world.journal'), 'utf8'), 'hello world\n', 'the file is left as it was');
+});
+
+t.test('a snapshot written in the background keeps the records appended while it was written, and only those', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const w = world({}, { clients: 20, historyDays: 2 });
+  const store = new Store(dir);
+  store.load();
+  for (let i = 0; i < 5; i++) store.append({ op: 'tick' }, w.now + i);
+  const writing = store.snapshotInBackground(w, { virtual: w.now, speed: 1, paused: true });
+  t.ok(store.busy, 'being written');
+  store.append({ op: 'cancel', jobid: 1 }, w.now + 10);
+  store.append({ op: 'tick' }, w.now + 11);
+  const ms = await writing;
+  t.ok(ms > 0, `written in ${Math.round(ms)} ms`);
+  t.notOk(store.busy);
+  store.append({ op: 'tick' }, w.now + 12);
+  store.close();
+  const loaded = new Store(dir).load();
+  t.ok(loaded.world, 'the snapshot is there');
+  t.equal(loaded.world!.catalog.totals.jobs, w.catalog.totals.jobs);
+  t.same(loaded.records.map((r) => [r.op, r.seq]), [['cancel', 6], ['tick', 7], ['tick', 8]], 'the journal holds what came after the capture');
+  t.notOk(existsSync(join(dir, 'world.snapshot.tmp-bg')));
+});
+
+t.test('a background snapshot stopped midway loses nothing and leaves no half-written file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const w = world({}, { clients: 50, historyDays: 3 });
+  const store = new Store(dir);
+  store.load();
+  store.append({ op: 'tick' }, w.now);
+  await store.snapshotInBackground(w, { virtual: w.now, speed: 1, paused: true });
+  store.append({ op: 'tick' }, w.now + 1);
+  const second = store.snapshotInBackground(w, { virtual: w.now + 1, speed: 1, paused: true });
+  const refused = t.rejects(second, /canceled/, 'whoever started it hears it was canceled');
+  await store.cancelBackground();
+  await refused;
+  t.notOk(existsSync(join(dir, 'world.snapshot.tmp-bg')), 'no half-written file is left');
+  store.close();
+  // The writer may have put its file in place just before it was stopped: either way record 2 is kept, once.
+  const header = JSON.parse(readFileSync(join(dir, 'world.snapshot'), 'utf8').split('\n', 1)[0]);
+  const records = new Store(dir).load().records.map((r) => r.seq);
+  t.ok(header.seq === 1 ? records.join() === '2' : header.seq === 2 && records.length === 0, `snapshot at ${header.seq}, journal ${JSON.stringify(records)}`);
 });

@@ -167,12 +167,13 @@ t.test('--help on every command shows usage, flags and examples; --version', asy
     t.match(text, `EXAMPLES\n  $ bacula-mock ${c.id}`, `${c.id}: examples`);
     t.ok(c.summary, `${c.id}: summary`);
   }
-  const [top, one, version] = await Promise.all([run('--help'), run('cancel', '--help'), run('--version')]);
+  const [top, one, version, helpCmd] = await Promise.all([run('--help'), run('cancel', '--help'), run('--version'), run('help', 'cancel')]);
   for (const id of ids) t.match(top.stdout, new RegExp(`^  ${id} `, 'm'), `bacula-mock --help lists ${id}`);
   t.equal(one.code, 0);
   t.match(one.stdout, /^Cancel a queued or running job\n\nUSAGE\n  \$ bacula-mock cancel /);
   t.match(one.stdout, /CONNECTION FLAGS\n  --ca=<value> /);
   t.match(version.stdout, /^bacula-mock\/\d+\.\d+\.\d+ /);
+  t.equal(helpCmd.stdout, one.stdout, '`help cancel` is `cancel --help`');
 });
 
 t.test('the command manifest is made again when a build changed the compiled commands, then used', async (t) => {

@@ -1,4 +1,4 @@
-import type { Hook } from '@oclif/core';
+import { loadHelpClass, type Hook, type Interfaces } from '@oclif/core';
 import { exitCode } from '../lib/errors.js';
 
 /** Edit distance of two short words (for "did you mean"). */
@@ -12,13 +12,26 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** An unknown command: one line on stderr with the nearest command's name, and the usage exit code. */
-const notFound: Hook<'command_not_found'> = async function (opts) {
-  const bin = opts.config.bin;
-  const [best] = opts.config.commandIDs.map((id) => ({ id, d: distance(opts.id, id) })).sort((a, b) => a.d - b.d);
-  const guess = best && best.d <= Math.max(2, Math.floor(opts.id.length / 3)) ? ` (did you mean "${best.id}"?)` : '';
-  process.stderr.write(`${bin}: unknown command "${opts.id}"${guess}; see ${bin} --help\n`);
+/** One line on stderr naming the nearest command, and the usage exit code. */
+function unknown(config: Interfaces.Config, id: string): void {
+  const [best] = config.commandIDs.map((c) => ({ id: c, d: distance(id, c) })).sort((a, b) => a.d - b.d);
+  const guess = best && best.d <= Math.max(2, Math.floor(id.length / 3)) ? ` (did you mean "${best.id}"?)` : '';
+  process.stderr.write(`${config.bin}: unknown command "${id}"${guess}; see ${config.bin} --help\n`);
   process.exitCode = exitCode('bad_request');
+}
+
+/**
+ * An id that is no command: `help [command]` (the CLI has no help plugin;
+ * `--help` is oclif's own), or a typo.
+ */
+const notFound: Hook<'command_not_found'> = async function (opts) {
+  // With words as topic separators, `help jobs` arrives as the id "help:jobs".
+  const [first, ...rest] = opts.id.split(':');
+  if (first !== 'help') return unknown(opts.config, opts.id.replaceAll(':', ' '));
+  const wanted = [...rest, ...(opts.argv ?? [])];
+  if (wanted.length && !opts.config.findCommand(wanted[0])) return unknown(opts.config, wanted[0]);
+  const Help = await loadHelpClass(opts.config);
+  await new Help(opts.config).showHelp(wanted);
 };
 
 export default notFound;

@@ -21,6 +21,5 @@ export function painter(on: boolean): Paint {
 
 /** Length of text as a terminal shows it (colour codes take no room). */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }

@@ -25,7 +25,6 @@ export abstract class BaseCommand extends Command {
   }
 
   /** oclif's parser, with every refusal (an arg's own parse error included) reported as bad usage. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   protected override async parse<F extends Record<string, any>, B extends Record<string, any>, A extends Record<string, any>>(
     options?: Interfaces.Input<F, B, A>, argv?: string[],
   ): Promise<Interfaces.ParserOutput<F, B, A>> {

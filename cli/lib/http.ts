@@ -173,7 +173,6 @@ export class Api {
     const s = this.settings;
     const where = `${url.split('?')[0]} (host from ${s.host.source}, port from ${s.port.source})`;
     const code = e.code ?? '';
-    if (e instanceof CliError) return e;
     if (code === 'ECONNREFUSED') return new CliError('unreachable', `cannot connect to ${where}: connection refused; is the server running? (bacula-mock start)`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new CliError('unreachable', `cannot connect to ${where}: host "${s.host.value}" not found`);
     if (code === 'ETIMEDOUT') return new CliError('unreachable', `no answer from ${where} in time`);

@@ -67,12 +67,16 @@ On a terminal the view redraws in place. When stdout is not a terminal, it print
     };
     process.stdout.on('resize', onResize);
     try {
-      await following(api, state, interval, () => {
-        dirty = true;
-      }, () => {
-        dirty = true;
-        draw();
-      }, draw);
+      await following(api, state, interval, {
+        onEvent: () => {
+          dirty = true;
+        },
+        onTick: () => {
+          dirty = true;
+          draw();
+        },
+        onPaint: draw,
+      });
     } finally {
       process.stdout.off('resize', onResize);
       process.stdout.write(TERM.leave);
@@ -82,25 +86,39 @@ On a terminal the view redraws in place. When stdout is not a terminal, it print
   /** Not a terminal: one frame, then a line per event, until stopped. */
   private async tail(api: Api, state: WatchState, interval: number): Promise<void> {
     this.print(this.frame(api, state));
-    this.print('\nFollowing events (Ctrl-C to stop):');
     let error: string | undefined;
-    await following(api, state, interval, (f) => {
-      const line = eventLine(f);
-      if (line) this.print(line);
-    }, () => {
-      if (state.error !== error) this.note(state.error ? `${state.error} (retrying)` : 'connected again');
-      error = state.error;
+    await following(api, state, interval, {
+      onEvent: (f) => {
+        const line = eventLine(f);
+        if (line) this.print(line);
+      },
+      onTick: () => {
+        if (state.error !== error) this.note(state.error ? `${state.error} (retrying)` : 'connected again');
+        error = state.error;
+      },
+      onReady: () => this.print('\nFollowing events (Ctrl-C to stop):'),
     });
   }
 }
 
+/** What `following` tells its caller. */
+interface Follower {
+  /** each event, after the state took it */
+  onEvent: (f: SseFrame) => void;
+  /** after each full refresh */
+  onTick: () => void;
+  /** once the event stream is open (or could not be) and the first refresh done */
+  onReady?: () => void;
+  /** 4 times a second, to draw */
+  onPaint?: () => void;
+}
+
 /**
- * Keeps `state` current until SIGINT or SIGTERM: events as they come (each
- * also given to `onEvent`), a full refresh every `interval` seconds (then
- * `onTick`), a reconnection of the event stream when it broke. `onPaint`, if
- * given, is called 4 times a second to draw.
+ * Keeps `state` current until SIGINT or SIGTERM: events as they come, a full
+ * refresh every `interval` seconds, a reconnection of the event stream when it
+ * broke.
  */
-async function following(api: Api, state: WatchState, interval: number, onEvent: (f: SseFrame) => void, onTick: () => void, onPaint?: () => void): Promise<void> {
+async function following(api: Api, state: WatchState, interval: number, { onEvent, onTick, onReady, onPaint }: Follower): Promise<void> {
   let stream: EventStream | undefined;
   let stopped = false;
   const connect = async (): Promise<void> => {
@@ -119,14 +137,16 @@ async function following(api: Api, state: WatchState, interval: number, onEvent:
   };
   const tick = async (): Promise<void> => {
     try {
-      await refresh(api, state);
+      // The stream first, then the snapshot: nothing that happens in between is missed.
       if (!stream && !stopped) await connect();
+      await refresh(api, state);
     } catch (e) {
       state.error = (e as Error).message;
     }
     if (!stopped) onTick();
   };
   await tick();
+  onReady?.();
   const timers = [setInterval(() => void tick(), interval * 1000)];
   if (onPaint) timers.push(setInterval(onPaint, 250));
   onPaint?.();

@@ -134,39 +134,44 @@ t.test('restore queues a Restore job; --wait follows it to OK', async (t) => {
 t.test('estimate, label, update-pool, purge, prune: say what changed, and the API agrees', async (t) => {
   await clock({ paused: true });
   const est = (await api(s.url, '/cmd/estimate', { method: 'POST', json: { client: names[1], level: 'F' } })).body.data;
-  const e = await run('estimate', '--client', names[1], '--level', 'F');
+  // What does not depend on another change runs side by side.
+  const [e, label, upd, nothing, badPeriod, prune, both, noVolume] = await Promise.all([
+    run('estimate', '--client', names[1], '--level', 'F'),
+    run('label', '--volume', 'Vol-CLI-1', '--pool', 'Default'),
+    run('update-pool', '--pool', 'Default', '--maxvols', '77', '--volretention', '30d', '--maxvolbytes', '5G', '--no-recycle'),
+    run('update-pool', '--pool', 'Default'),
+    run('update-pool', '--pool', 'Default', '--volretention', '3 fortnights'),
+    run('prune', '--client', names[0]),
+    run('prune', '--client', names[0], '--volume', 'Vol-CLI-1'),
+    run('purge', '--volume', 'Vol-None'),
+  ]);
   t.equal(e.code, 0);
   t.match(e.stdout, `Estimate for ${names[1]}, Full: ${est.files.toLocaleString('en-US')} files, `);
   t.match(e.stdout, `(${est.bytes.toLocaleString('en-US')} bytes)`);
 
-  const label = await run('label', '--volume', 'Vol-CLI-1', '--pool', 'Default');
   t.equal(label.code, 0);
   t.match(label.stdout, /^Volume "Vol-CLI-1" labelled: MediaId \d+, pool Default, storage File, status Append/);
   t.match((await api(s.url, '/cat/Media?volumename=Vol-CLI-1')).body.data[0], { volstatus: 'Append', pool: 'Default' });
-  const twice = await run('label', '--volume', 'Vol-CLI-1', '--pool', 'Default');
-  t.equal(twice.code, 5, 'a volume that exists: 409, exit 5');
 
-  const upd = await run('update-pool', '--pool', 'Default', '--maxvols', '77', '--volretention', '30d', '--maxvolbytes', '5G', '--no-recycle');
   t.equal(upd.code, 0, upd.stderr);
   t.match(upd.stdout, /Volumes: +\d+ of 77\n/);
   t.match(upd.stdout, /Max volume size: +5\.0 GB\n/);
   t.match(upd.stdout, /Volume retention: +30 days\n/);
   t.match((await api(s.url, '/cat/Pool?name=Default')).body.data[0], { maxvols: 77, volretention: 2_592_000, maxvolbytes: 5 * 1024 ** 3, recycle: 0 });
-  const nothing = await run('update-pool', '--pool', 'Default');
   t.equal(nothing.code, 2);
   t.match(nothing.stderr, /nothing to update/);
-  t.equal((await run('update-pool', '--pool', 'Default', '--volretention', '3 fortnights')).code, 2);
+  t.equal(badPeriod.code, 2, 'a period it cannot read');
 
-  const purge = await run('purge', '--volume', 'Vol-CLI-1');
+  t.equal(prune.code, 0);
+  t.equal(prune.stdout, `Client "${names[0]}" pruned: no job had expired\n`);
+  t.equal(both.code, 2, 'one of --client or --volume');
+  t.equal(noVolume.code, 4);
+
+  const [twice, purge] = await Promise.all([run('label', '--volume', 'Vol-CLI-1', '--pool', 'Default'), run('purge', '--volume', 'Vol-CLI-1')]);
+  t.equal(twice.code, 5, 'a volume that exists: 409, exit 5');
   t.equal(purge.code, 0);
   t.equal(purge.stdout, 'Volume "Vol-CLI-1" purged, status Purged: no jobs removed from the catalog\n');
   t.equal((await api(s.url, '/cat/Media?volumename=Vol-CLI-1')).body.data[0].volstatus, 'Purged');
-
-  const prune = await run('prune', '--client', names[0]);
-  t.equal(prune.code, 0);
-  t.equal(prune.stdout, `Client "${names[0]}" pruned: no job had expired\n`);
-  t.equal((await run('prune', '--client', names[0], '--volume', 'Vol-CLI-1')).code, 2, 'one of --client or --volume');
-  t.equal((await run('purge', '--volume', 'Vol-None')).code, 4);
 });
 
 t.test('init and reset rebuild the world; a job of a failing world exits 1 under --wait', async (t) => {

@@ -348,13 +348,19 @@ export class World extends EventEmitter<WorldEvents> {
 
   private noteSuccess(job: JobRecord): void {
     const key = chainKey(job.clientId, job.filesetId);
+    const full = job.level === 'F';
     const prev = this.lastSuccess.get(key);
-    this.lastSuccess.set(key, {
-      full: job.level === 'F' ? job.jobId : prev?.full ?? 0,
-      fullStart: job.level === 'F' ? job.startTime! : prev?.fullStart ?? job.startTime!,
-      any: job.jobId,
-      anyStart: job.startTime!,
-    });
+    if (!prev) {
+      this.lastSuccess.set(key, { full: full ? job.jobId : 0, fullStart: job.startTime!, any: job.jobId, anyStart: job.startTime! });
+      return;
+    }
+    // Updated in place: a history fill notes hundreds of thousands of these.
+    if (full) {
+      prev.full = job.jobId;
+      prev.fullStart = job.startTime!;
+    }
+    prev.any = job.jobId;
+    prev.anyStart = job.startTime!;
   }
 
   /** The Backup Job resource a client's own jobs run as (its first). */

@@ -110,9 +110,11 @@ function renderLine(ctx: LogContext, job: JobRecord, step: Step): [string, strin
     case 'failure':
       return fromDaemon(ctx, job, plan.failure ?? { daemon: 'dir', message: 'Fatal error: Network error with FD during Backup: ERR=Connection reset by peer' });
     case 'sdElapsed': {
-      const secs = Math.max(1, Math.round(((job.endTime ?? step.at) - (job.startTime ?? step.at)) / 1000));
-      const bytes = job.jobStatus === 'A' ? 0 : sdBytes(job);
-      return [sd, `Elapsed time=${hms(secs)}, Transfer rate=${withSuffix(bytes / secs)} Bytes/second`];
+      // What the SD measured when it was done, from what the job is known to move at that moment
+      // (the line must read the same when written and when read again later).
+      const secs = Math.max(1, Math.round((step.at - (job.startTime ?? step.at)) / 1000));
+      const moved = job.type === 'B' ? job.volumes.reduce((n, v) => n + v.bytes, 0) : plan.bytes;
+      return [sd, `Elapsed time=${hms(secs)}, Transfer rate=${withSuffix(moved / secs)} Bytes/second`];
     }
     case 'despool':
       return [sd, `Sending spooled attrs to the Director. Despooling ${withCommas(plan.files * 235)} bytes ...`];

@@ -167,3 +167,17 @@ t.test('estimate follows the FileSet: another profile\'s FileSet estimates that 
   t.same(w.estimate({ client: 'test-server-001', level: 'F' }), own, 'the same day, the same answer');
   t.throws(() => w.estimate({ client: 'test-server-001', level: 'F', fileset: 'NoSuchSet' }), { kind: 'not_found' });
 });
+
+t.test('a log row reads the same when it is written and ever after', async (t) => {
+  const w = world({ jobIntervalMin: 20, jobIntervalMax: 60 }, { clients: 6, errorRate: 0.4 });
+  const written = new Map<number, string>();
+  w.on('job.log', (_j, logId) => written.set(logId, w.logText(logId)));
+  const running = w.run({ job: 'backup-test-server-001', level: 'F' });
+  w.updatePool('Full', { maxVolBytes: 500_000_000 });
+  for (let i = 0; i < 600 && w.progress(running).bytes < 600_000_000; i++) w.advanceTo(w.now + 2_000);
+  w.cancel(running.jobId);
+  w.advanceTo(w.now + 2 * DAY);
+  t.ok(written.size > 200, `${written.size} rows watched as they were written`);
+  const changed = [...written].filter(([logId, text]) => w.logText(logId) !== text);
+  t.same(changed.map(([id, text]) => `${id}: ${text.trim()} -> ${w.logText(id).trim()}`), [], 'no row changed');
+});

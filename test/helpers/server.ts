@@ -22,9 +22,17 @@ export function tempConfig(yaml = '', dir = mkdtempSync(join(tmpdir(), 'bacula-m
   return { dir, file };
 }
 
+/** Servers still running; killed if the test process ends first (a runner timeout), so none outlives its test file. */
+const servers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of servers) c.kill('SIGKILL');
+});
+
 /** Starts the real server on an ephemeral port and waits until it listens. */
 export async function startServer(configFile: string): Promise<Running> {
   const child = spawn(process.execPath, [MAIN, '--config', configFile, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  servers.add(child);
+  child.once('exit', () => servers.delete(child));
   let err = '';
   let out = '';
   child.stderr!.on('data', (d) => (err += d));

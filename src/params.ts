@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { ZoneClock } from '../engine/format.js';
-import { ApiError } from './errors.js';
+import { ApiError, shown } from './errors.js';
 import { GLOBAL_PARAMS } from './validate.js';
 
 /**
@@ -35,7 +35,7 @@ export class Params {
     if (v === undefined) return undefined;
     const n = /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new ApiError('bad_request', `Parameter "${name}" must be an integer from ${min} to ${max} (got "${v}")`);
+      throw new ApiError('bad_request', `Parameter "${name}" must be an integer from ${min} to ${max} (got ${shown(v)})`);
     }
     return n;
   }
@@ -46,7 +46,7 @@ export class Params {
     if (v === undefined) return undefined;
     const parts = v.split(',').map((p) => p.trim());
     if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1 && Number(p) <= 2_147_483_647)) {
-      throw new ApiError('bad_request', `Parameter "${name}" must be a positive integer or a comma-separated list of them (got "${v}")`);
+      throw new ApiError('bad_request', `Parameter "${name}" must be a positive integer or a comma-separated list of them (got ${shown(v)})`);
     }
     return parts.map(Number);
   }
@@ -66,7 +66,7 @@ export class Params {
   choice<T extends string>(name: string, allowed: readonly T[]): T | undefined {
     const v = this.values.get(name);
     if (v === undefined) return undefined;
-    if (!allowed.includes(v as T)) throw new ApiError('bad_request', `Parameter "${name}" must be one of ${allowed.join(', ')} (got "${v}")`);
+    if (!allowed.includes(v as T)) throw new ApiError('bad_request', `Parameter "${name}" must be one of ${allowed.join(', ')} (got ${shown(v)})`);
     return v as T;
   }
 
@@ -87,7 +87,7 @@ export function parseTime(v: string, name: string, zone: ZoneClock): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(v.trim());
   const p = m && { year: +m[1], month: +m[2], day: +m[3], hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) };
   if (!p || p.month < 1 || p.month > 12 || p.day < 1 || p.day > 31 || p.hour > 23 || p.minute > 59 || p.second > 59) {
-    throw new ApiError('bad_request', `"${name}" must be a time like "2026-11-21 02:00:00", "2026-11-21" or Unix seconds (got "${v}")`);
+    throw new ApiError('bad_request', `"${name}" must be a time like "2026-11-21 02:00:00", "2026-11-21" or Unix seconds (got ${shown(v)})`);
   }
   const ms = zone.instant(p);
   if (!Number.isFinite(ms)) throw new ApiError('bad_request', `"${name}": no such date "${v}"`);

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { ApiError } from './errors.js';
+import { ApiError, shown } from './errors.js';
 
 type Check<T> = (v: unknown, name: string) => T;
 
@@ -45,7 +45,7 @@ export function optional<T>(obj: Record<string, unknown>, name: string, check: C
 export const integer = (min: number, max: number): Check<number> => (v, name) => {
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new ApiError('bad_request', `"${name}" must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    throw new ApiError('bad_request', `"${name}" must be an integer from ${min} to ${max} (got ${shown(v)})`);
   }
   return n;
 };
@@ -53,7 +53,7 @@ export const integer = (min: number, max: number): Check<number> => (v, name) =>
 export const number = (min: number, max: number): Check<number> => (v, name) => {
   const n = typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
-    throw new ApiError('bad_request', `"${name}" must be a number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+    throw new ApiError('bad_request', `"${name}" must be a number from ${min} to ${max} (got ${shown(v)})`);
   }
   return n;
 };
@@ -61,15 +61,19 @@ export const number = (min: number, max: number): Check<number> => (v, name) => 
 /** true or false; from a query string also `true`/`false`, `yes`/`no`, `1`/`0`. */
 export const boolean = (): Check<boolean> => (v, name) => {
   const word = typeof v === 'string' ? ({ true: true, yes: true, 1: true, false: false, no: false, 0: false } as Record<string, boolean>)[v.toLowerCase()] : v;
-  if (typeof word !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
+  if (typeof word !== 'boolean') throw new ApiError('bad_request', `"${name}" must be true or false (got ${shown(v)})`);
   return word;
 };
 
-/** A non-empty string without control characters, at most `max` long (names, paths). */
+/**
+ * A non-empty string without control characters, at most `max` long (names,
+ * paths). A lone UTF-16 surrogate (JSON's `"\ud800"`) is no character: it
+ * would reach names, job logs and the journal as text no encoder can write.
+ */
 export const text = (max = 255): Check<string> => (v, name) => {
   // eslint-disable-next-line no-control-regex
-  if (typeof v !== 'string' || !v.length || v.length > max || /[\u0000-\u001f\u007f]/.test(v)) {
-    throw new ApiError('bad_request', `"${name}" must be a non-empty string of at most ${max} characters without control characters (got ${JSON.stringify(v)?.slice(0, 80)})`);
+  if (typeof v !== 'string' || !v.length || v.length > max || /[\u0000-\u001f\u007f]|\p{Cs}/u.test(v)) {
+    throw new ApiError('bad_request', `"${name}" must be a non-empty string of at most ${max} characters, without control characters or lone surrogates (got ${shown(v)})`);
   }
   return v;
 };
@@ -87,5 +91,5 @@ export const oneOf = <T extends string>(allowed: readonly T[], aliases: Record<s
     const a = aliases[v.toLowerCase()];
     if (a) return a;
   }
-  throw new ApiError('bad_request', `"${name}" must be one of ${[...allowed, ...Object.keys(aliases)].join(', ')} (got ${JSON.stringify(v)})`);
+  throw new ApiError('bad_request', `"${name}" must be one of ${[...allowed, ...Object.keys(aliases)].join(', ')} (got ${shown(v)})`);
 };

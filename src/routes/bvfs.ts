@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { clientBackups, restoreChain, treesOf, type TreeView } from '../../engine/filetree.js';
 import type { JobRecord } from '../../engine/types.js';
 import type { World } from '../../engine/world.js';
-import { ApiError } from '../errors.js';
+import { ApiError, shown } from '../errors.js';
 import { dirRow, fileRow, restoreListRow, versionRow } from '../wire/bvfs.js';
 import type { RouteDeps } from './index.js';
 
@@ -39,7 +39,7 @@ class Args {
   string(name: string): string | undefined {
     const v = this.values.get(name);
     if (v === undefined) return undefined;
-    if (typeof v !== 'string' && typeof v !== 'number') throw new ApiError('bad_request', `"${name}" must be a string (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'string' && typeof v !== 'number') throw new ApiError('bad_request', `"${name}" must be a string (got ${shown(v)})`);
     return String(v);
   }
 
@@ -47,7 +47,7 @@ class Args {
     const v = this.string(name);
     if (v === undefined) return undefined;
     const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) throw new ApiError('bad_request', `"${name}" must be an integer from ${min} to ${max} (got "${v}")`);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new ApiError('bad_request', `"${name}" must be an integer from ${min} to ${max} (got ${shown(v)})`);
     return n;
   }
 
@@ -58,7 +58,7 @@ class Args {
     const parts = v.split(',').map((p) => p.trim());
     const ids = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
     if (!ids.every((n) => Number.isSafeInteger(n) && n >= min && n <= max)) {
-      throw new ApiError('bad_request', `"${name}" must be an id or a comma-separated list of ids (got "${v}")`);
+      throw new ApiError('bad_request', `"${name}" must be an id or a comma-separated list of ids (got ${shown(v)})`);
     }
     return ids;
   }
@@ -68,7 +68,7 @@ class Args {
     const v = this.values.get(name);
     if (v === true || v === '' || v === 1 || (typeof v === 'string' && /^(1|yes|true)$/i.test(v))) return true;
     if (v === false || v === 0 || (typeof v === 'string' && /^(0|no|false)$/i.test(v))) return false;
-    throw new ApiError('bad_request', `"${name}" must be true or false (got ${JSON.stringify(v)})`);
+    throw new ApiError('bad_request', `"${name}" must be true or false (got ${shown(v)})`);
   }
 
   page(): { limit: number; offset: number } {
@@ -225,7 +225,7 @@ export function bvfsRoutes({ director }: RouteDeps): Router {
     const a = new Args(ctx, ['path', 'jobid', 'fileid', 'dirid', 'run', 'client', 'where']);
     const run = a.flag('run');
     let name = a.string('path');
-    if (name !== undefined && !/^b2\d{1,18}$/.test(name)) throw new ApiError('bad_request', `"path" must name a restore list: b2 followed by digits (got "${name}")`);
+    if (name !== undefined && !/^b2\d{1,18}$/.test(name)) throw new ApiError('bad_request', `"path" must name a restore list: b2 followed by digits (got ${shown(name)})`);
     if (!run && (a.has('client') || a.has('where'))) throw new ApiError('bad_request', '"client" and "where" go with "run": true');
     const w = director.sync();
     let restore: RestoreList | undefined;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LiveDirector } from '../director.js';
 import { worldSettings } from '../director.js';
-import { ApiError } from '../errors.js';
+import { ApiError, shown } from '../errors.js';
 import { ROOT } from '../config.js';
 import { body, integer, number, boolean, optional } from '../validate.js';
 
@@ -15,7 +15,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
 export function parseDuration(v: unknown): number {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return Math.round(v * 1000);
   const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$/.exec(v) : null;
-  if (!m) throw new ApiError('bad_request', `advance: expected a duration like "24h", "90m", "30s" or seconds (got ${JSON.stringify(v)})`);
+  if (!m) throw new ApiError('bad_request', `advance: expected a duration like "24h", "90m", "30s" or seconds (got ${shown(v)})`);
   const ms = Math.round(Number(m[1]) * UNITS[m[2] ?? 's']);
   if (ms > 3650 * 86_400_000) throw new ApiError('bad_request', 'advance: at most 3650 days at a time');
   return ms;

@@ -60,6 +60,14 @@ export const CONFIG_SPEC: Extract<Spec, { type: 'object' }> = {
         host: str('Bind address (127.0.0.1 for local only)', '0.0.0.0'),
         port: int('TCP port (Bacula Director standard)', 9101, 0, 65535),
         debug: bool('Debug logging', false),
+        cors_origins: {
+          type: 'list', maxItems: 100,
+          items: str('An origin: scheme://host[:port]', null, { pattern: /^https?:\/\/[^\s/?#]+$/ }),
+          doc: 'Origins (`https://dash.example:8443`) whose browser pages may call the API (CORS); none by default: CORS off, no CORS header at all',
+        },
+        headers_timeout: int('Seconds a client may take to send the headers of a request (slow clients are cut off)', 20, 1, 3600),
+        request_timeout: int('Seconds a client may take to send a whole request, body included', 60, 1, 3600),
+        keepalive_timeout: int('Seconds an idle keep-alive connection is kept open', 5, 1, 3600),
         tls: {
           type: 'object', doc: 'HTTPS',
           keys: {
@@ -129,7 +137,11 @@ export interface Config {
   file: string;
   /** directory relative paths are resolved against */
   base: string;
-  server: { host: string; port: number; debug: boolean; tls: { enabled: boolean; cert_file: string; key_file: string } };
+  server: {
+    host: string; port: number; debug: boolean; cors_origins: string[];
+    headers_timeout: number; request_timeout: number; keepalive_timeout: number;
+    tls: { enabled: boolean; cert_file: string; key_file: string };
+  };
   authentication: { username: string; password: string; token_ttl: number; max_failures: number; failure_window: number };
   simulation: {
     default_clients: number; error_rate: number; job_interval_min: number; job_interval_max: number;
@@ -315,6 +327,10 @@ export function loadConfig(file?: string, opts: { profilesDir?: string } = {}): 
   if (!IANAZone.isValidZone(sim.timezone)) problems.push({ path: ['simulation', 'timezone'], message: `is not a known IANA time zone (got "${sim.timezone}")` });
   if (sim.start_time !== null && !DateTime.fromISO(sim.start_time, { zone: sim.timezone }).isValid) {
     problems.push({ path: ['simulation', 'start_time'], message: `is not an ISO 8601 time (got "${sim.start_time}")` });
+  }
+  cfg.server.cors_origins ??= [];
+  if (cfg.server.headers_timeout > cfg.server.request_timeout) {
+    problems.push({ path: ['server', 'headers_timeout'], message: `must not exceed request_timeout (${cfg.server.headers_timeout} > ${cfg.server.request_timeout})` });
   }
   const base = dirname(path);
   if (cfg.server.tls.enabled) problems.push(...tlsProblems(base, cfg.server.tls));

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import cron from 'node-cron';
 import { createApp } from './app.js';
 import { Tokens } from './auth.js';
-import { ConfigError, loadConfig } from './config.js';
+import { answerUnparsed } from './client-error.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { LiveDirector } from './director.js';
 import { createLogger } from './log.js';
 import { drain, Snapshots, trackResponses, type SnapshotAtStop } from './shutdown.js';
@@ -41,9 +42,11 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
   const tokens = new Tokens(config.authentication.token_ttl);
   const app = createApp({ config, director, tokens, log });
   const handler = app.callback();
-  const server = certs ? createHttps({ ...certs, minVersion: 'TLSv1.2' }, handler) : createHttp(handler);
-  server.headersTimeout = 20_000;
-  server.requestTimeout = 60_000;
+  const limits = serverLimits(config);
+  const server = certs ? createHttps({ ...certs, ...limits, minVersion: 'TLSv1.2' }, handler) : createHttp(limits, handler);
+  answerUnparsed(server, log, limits.maxHeaderSize);
+  // An `Expect` other than 100-continue: Node would answer a bare 417; the app answers as if it were absent (RFC 9110 §10.1.1 allows either).
+  server.on('checkExpectation', handler);
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
@@ -111,6 +114,28 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
     return closing;
   };
   return { server, close, port };
+}
+
+/** Largest request line plus headers, in bytes (Node's default, stated so the 431 can name it). */
+const MAX_HEADER_BYTES = 16_384;
+
+/**
+ * Limits against slow or oversized clients (slowloris): a connection that has
+ * not sent its headers within `headers_timeout`, or its whole request within
+ * `request_timeout`, is answered 408 and closed, an idle one too; the timers
+ * are checked every second. Bodies are limited in the app (1 MB).
+ */
+function serverLimits(config: Config) {
+  const s = config.server;
+  return {
+    maxHeaderSize: MAX_HEADER_BYTES,
+    headersTimeout: s.headers_timeout * 1000,
+    requestTimeout: s.request_timeout * 1000,
+    keepAliveTimeout: s.keepalive_timeout * 1000,
+    connectionsCheckingInterval: 1000,
+    // The app refuses an HTTP/1.1 request without Host itself, in JSON; Node's own answer is a bare 400.
+    requireHostHeader: false,
+  };
 }
 
 /** How a stop went, in real milliseconds (logged as its last line). */

@@ -32,7 +32,7 @@ t.test('the defaults load, with the built-in profiles', async (t) => {
 
 t.test('each problem is one line naming file, line and key', async (t) => {
   t.same(problems('server:\n  port: 9101\n  colour: blue\n'), [
-    'config.yaml:3: server.colour: unknown key (known keys: host, port, debug, tls)',
+    'config.yaml:3: server.colour: unknown key (known keys: host, port, debug, cors_origins, headers_timeout, request_timeout, keepalive_timeout, tls)',
   ]);
   t.same(problems('simulation:\n  error_rate: high\n'), ['config.yaml:2: simulation.error_rate: must be a number between 0 and 1 (got "high")']);
   t.same(problems('simulation:\n  job_interval_min: 50\n  job_interval_max: 10\n'), [

@@ -6,7 +6,12 @@ const sha = (s: string): Buffer => createHash('sha256').update(s).digest();
 /** Constant-time comparison of two secrets of any length. */
 export const sameSecret = (a: string, b: string): boolean => timingSafeEqual(sha(a), sha(b));
 
-/** OAuth2 bearer tokens: random, 160 bits, kept in memory until they expire. */
+/**
+ * OAuth2 bearer tokens: random, 160 bits, kept in memory until they expire.
+ * Kept by their SHA-256, not as themselves: looking a presented token up
+ * compares digests of it, so how long a lookup takes says nothing about the
+ * tokens held, and a memory dump holds none.
+ */
 export class Tokens {
   private tokens = new Map<string, number>();
 
@@ -14,15 +19,16 @@ export class Tokens {
 
   issue(): { access_token: string; token_type: 'Bearer'; expires_in: number } {
     const token = randomBytes(20).toString('hex');
-    this.tokens.set(token, this.realNow() + this.ttlSeconds * 1000);
+    this.tokens.set(sha(token).toString('base64'), this.realNow() + this.ttlSeconds * 1000);
     return { access_token: token, token_type: 'Bearer', expires_in: this.ttlSeconds };
   }
 
   valid(token: string): boolean {
-    const expiry = this.tokens.get(token);
+    const key = sha(token).toString('base64');
+    const expiry = this.tokens.get(key);
     if (expiry === undefined) return false;
     if (expiry <= this.realNow()) {
-      this.tokens.delete(token);
+      this.tokens.delete(key);
       return false;
     }
     return true;

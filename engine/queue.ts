@@ -50,6 +50,19 @@ export class JobQueue {
     for (let i = this.ids === ids ? this.head : 0; i < ids.length; i++) if (ids[i] !== 0 && this.where.has(ids[i])) yield ids[i];
   }
 
+  /**
+   * Calls `visit` with each JobId in start order until it returns false. The
+   * allocation-free form of iteration for the Director's start pass, which
+   * walks a queue of hundreds of waiting jobs at every job's end.
+   */
+  walk(visit: (jobId: number) => boolean): void {
+    const ids = this.ids;
+    for (let i = this.head; i < ids.length; i++) {
+      const id = ids[i];
+      if (id !== 0 && this.where.has(id) && !visit(id)) return;
+    }
+  }
+
   toArray(): number[] {
     return [...this];
   }

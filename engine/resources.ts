@@ -204,6 +204,8 @@ function applyClient(w: World, c: ClientRecord, cfg: ClientConfig): void {
   c.profile = cfg.Profile;
   if (c.enabled) ensureSpawning(w, c);
   else stopSpawning(w, c);
+  // A raised Maximum Concurrent Jobs lets the client's waiting jobs start now.
+  w.limitsChanged();
 }
 
 /**

@@ -146,6 +146,8 @@ export class World extends EventEmitter<WorldEvents> {
   nextJobMediaId!: number;
   /** JobIds created but not started, in start order (priority, JobId) */
   queue!: JobQueue;
+  /** No queued job can start until a slot frees or a limit changes (see `startQueued`). */
+  private queueStuck = false;
   running!: Set<number>;
   mediaWaiters!: number[];
   private timelines!: Map<number, Timeline>;
@@ -195,6 +197,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.volSessionId = 0;
     this.nextJobMediaId = 1;
     this.queue = new JobQueue();
+    this.queueStuck = false;
     this.running = new Set();
     this.mediaWaiters = [];
     this.timelines = new Map();
@@ -552,12 +555,29 @@ export class World extends EventEmitter<WorldEvents> {
 
   private enqueue(job: JobRecord): void {
     job.waitStatus = null;
-    // Nothing waits before it: it starts now if it may (most jobs), without passing through the queue.
-    if (this.queue.size === 0 && this.waitReason(job) === null) {
-      this.startJob(job);
-      return;
+    // Nothing queued can start (the queue is empty, or stuck since the last start pass):
+    // the new job starts now if it may (most jobs), or joins the queue without a pass that would start nothing.
+    if (this.queue.size === 0 || this.queueStuck) {
+      if (this.waitReason(job) !== null) {
+        this.queue.insert(job.jobId, job.priority);
+        this.queueStuck = true;
+        return;
+      }
+      if (this.queue.size === 0) {
+        this.startJob(job);
+        return;
+      }
     }
     this.queue.insert(job.jobId, job.priority);
+    this.startQueued();
+  }
+
+  /**
+   * Concurrency limits of the Director, a client or a storage were raised (or
+   * anything else may let a waiting job start): queued jobs start now if they may.
+   */
+  limitsChanged(): void {
+    this.queueStuck = false;
     this.startQueued();
   }
 
@@ -567,33 +587,34 @@ export class World extends EventEmitter<WorldEvents> {
    * storage is full, or the next job has another priority than the running
    * ones (Bacula's default, Allow Mixed Priority = no: jobs of different
    * priorities never run at once, so a more urgent job waits for the running
-   * ones to end and holds back the queue behind it).
+   * ones to end and holds back the queue behind it). Afterwards nothing left
+   * in the queue can start until a slot frees or a limit changes: `queueStuck`.
    */
   private startQueued(): void {
+    this.queueStuck = true;
     if (this.queue.size === 0) return;
-    const max = this.settings.maxConcurrentJobs;
     let runningPriority = this.runningPriority();
-    let fullStorages = 0;
-    let seenFull: Set<number> | null = null;
-    for (const id of this.queue) {
-      if (this.running.size >= max) break;
+    const fullStorages: number[] = [];
+    // A callback walk, not for-of: no iterator result per queued job, at every job's end.
+    this.queue.walk((id) => {
+      if (this.running.size >= this.settings.maxConcurrentJobs) return false;
       const job = this.catalog.job(id)!;
-      if (runningPriority !== null && job.priority !== runningPriority) break;
+      if (runningPriority !== null && job.priority !== runningPriority) return false;
       const st = this.catalog.storage(job.storageId)!;
       if ((this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) {
-        seenFull ??= new Set();
-        if (!seenFull.has(st.storageId)) {
-          seenFull.add(st.storageId);
-          if (++fullStorages === this.catalog.storages.length) break;
+        if (!fullStorages.includes(st.storageId)) {
+          fullStorages.push(st.storageId);
+          if (fullStorages.length === this.catalog.storages.length) return false;
         }
-        continue;
+        return true;
       }
       const client = this.catalog.client(job.clientId);
-      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) continue;
+      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return true;
       this.queue.remove(id);
       runningPriority = job.priority;
       this.startJob(job);
-    }
+      return true;
+    });
   }
 
   /** Why a queued job waits, as `status director` would say now. */
@@ -614,7 +635,10 @@ export class World extends EventEmitter<WorldEvents> {
   /** Takes (+1) or gives back (-1) a job's Director, client and storage slots. */
   private occupy(job: JobRecord, by: 1 | -1): void {
     if (by > 0) this.running.add(job.jobId);
-    else this.running.delete(job.jobId);
+    else {
+      this.running.delete(job.jobId);
+      this.queueStuck = false;
+    }
     inc(this.runningByClient, job.clientId, by);
     inc(this.runningByStorage, job.storageId, by);
     inc(this.runningByPriority, job.priority, by);
@@ -949,7 +973,8 @@ export class World extends EventEmitter<WorldEvents> {
     if (isTerminal(job.jobStatus)) throw new WorldError('conflict', `JobId ${jobId} has already terminated (JobStatus=${job.jobStatus})`);
     if (job.type === 'B' && job.jobStatus === 'R' && job.volumes.length) this.keepReachedVolumes(job);
     job.canceledAt = this.now;
-    this.queue.remove(jobId);
+    // A job leaving the queue may have held back the ones behind it (another priority).
+    if (this.queue.remove(jobId)) this.queueStuck = false;
     this.mediaWaiters = this.mediaWaiters.filter((id) => id !== jobId);
     this.timelines.delete(jobId);
     this.agenda.remove((e) => e.kind === 'step' && e.id === jobId);

@@ -233,3 +233,20 @@ t.test('a snapshot keeps every resource written, and the restored world obeys th
   t.ok(jobsOf(copy, 'kept-01').length >= 1, 'the new Client produces jobs in the restored world');
   t.equal(jobsOf(copy, gone).length, jobsOf(w, gone).length, 'the deleted one none');
 });
+
+t.test("raising a Client's Maximum Concurrent Jobs starts its waiting job at once", async (t) => {
+  const w = small();
+  const client = w.catalog.clients[0];
+  const running = (): JobRecord[] => jobsOf(w, client.name).filter((j) => j.jobStatus === 'R');
+  const job = `backup-${client.name}`;
+  // Two runs of the client's job: with one slot, the second waits for the client ('c').
+  const first = w.run({ job, level: 'F' });
+  const second = w.run({ job, level: 'F' });
+  const busy = running().length;
+  t.ok(busy >= 1, 'the client runs one job');
+  t.equal(w.catalog.job(second.jobId)!.jobStatus, 'C', 'the other waits');
+  t.equal(w.waitReason(w.catalog.job(second.jobId)!), 'c', 'for the client');
+  updateResource(w, 'Client', client.name, { MaximumConcurrentJobs: 5 }, false);
+  t.equal(w.catalog.job(second.jobId)!.jobStatus, 'R', 'it starts without waiting for the clock to move');
+  t.ok(w.catalog.job(first.jobId)!.jobStatus === 'R' || w.catalog.job(first.jobId)!.jobStatus === 'T');
+});

@@ -9,7 +9,14 @@ import type { DaemonMessage, JobLevel, JobPlan, JobRecord, JobStatus, JobType, V
  * message, extra volumes, a restore's sources) sit in a sparse side table.
  */
 export class JobStore {
-  private live = new Map<number, JobRecord>();
+  /**
+   * The live jobs, each in a slot that is reused once the job is frozen (a
+   * Map keyed by JobId churned a new hash table every few hundred jobs while
+   * a history filled). `slot` gives a live job's index here.
+   */
+  private live: Array<JobRecord | undefined> = [];
+  private freeSlots: number[] = [];
+  private slot = new Int32Array(0);
   private cap = 0;
   /** 0 = no such job, 1 = live object, 2 = frozen in the columns */
   private state = new Uint8Array(0);
@@ -57,6 +64,10 @@ export class JobStore {
   private rare = new Map<number, Rare>();
   private strings: string[] = [];
   private stringIx = new Map<string, number>();
+  /** ClientId → index in `strings` of the name of the client's last frozen job */
+  private lastNameIx: number[] = [];
+  /** The few strings of a column like poolSource, looked up without hashing into the table of every job name */
+  private fewIx = new Map<string, number>();
   private top = 0;
 
   /** Highest JobId ever stored (JobIds are never reused). */
@@ -71,7 +82,7 @@ export class JobStore {
   get(jobId: number): JobRecord | undefined {
     if (!Number.isInteger(jobId) || jobId <= 0 || jobId > this.top) return undefined;
     const s = this.state[jobId - 1];
-    if (s === 1) return this.live.get(jobId);
+    if (s === 1) return this.live[this.slot[jobId - 1]];
     return s === 2 ? this.thaw(jobId) : undefined;
   }
 
@@ -84,7 +95,7 @@ export class JobStore {
   facts(jobId: number, out: JobFacts): boolean {
     const s = this.has(jobId) ? this.state[jobId - 1] : 0;
     if (s === 1) {
-      const j = this.live.get(jobId)!;
+      const j = this.live[this.slot[jobId - 1]]!;
       out.type = j.type;
       out.level = j.level;
       out.status = j.jobStatus;
@@ -116,7 +127,7 @@ export class JobStore {
   setHasCache(jobId: number, cached: boolean): boolean {
     const s = this.has(jobId) ? this.state[jobId - 1] : 0;
     if (s === 1) {
-      const job = this.live.get(jobId)!;
+      const job = this.live[this.slot[jobId - 1]]!;
       const was = job.hasCache;
       job.hasCache = cached ? 1 : 0;
       return was !== job.hasCache;
@@ -131,7 +142,7 @@ export class JobStore {
   /** Stores a new (live) job. */
   add(job: JobRecord): void {
     this.ensure(job.jobId);
-    this.live.set(job.jobId, job);
+    this.takeSlot(job);
     this.state[job.jobId - 1] = 1;
     this.top = Math.max(this.top, job.jobId);
   }
@@ -140,7 +151,9 @@ export class JobStore {
   freeze(job: JobRecord): void {
     const i = job.jobId - 1;
     const p = job.plan;
-    this.nameIx[i] = this.intern(job.name);
+    // Most of a client's jobs share its Job's name: try the one its last job had before the table of every name.
+    const hint = this.lastNameIx[job.clientId];
+    this.nameIx[i] = hint !== undefined && this.strings[hint] === job.name ? hint : (this.lastNameIx[job.clientId] = this.intern(job.name));
     this.seq[i] = job.seq;
     this.type[i] = job.type.charCodeAt(0);
     this.level[i] = job.level.charCodeAt(0);
@@ -159,7 +172,7 @@ export class JobStore {
     this.filesetId[i] = job.filesetId;
     this.storageId[i] = job.storageId;
     this.priority[i] = job.priority;
-    this.poolSourceIx[i] = this.intern(job.poolSource);
+    this.poolSourceIx[i] = this.internFew(job.poolSource);
     this.flags[i] = (job.spawned ? 1 : 0) | (job.hasCache ? 2 : 0) | (job.volumes[0]?.created ? 4 : 0);
     this.logHead[i] = job.logHead;
     this.logTail[i] = job.logTail;
@@ -199,13 +212,13 @@ export class JobStore {
     if (job.priorJob) (rare ??= {}).priorJob = job.priorJob;
     if (rare) this.rare.set(job.jobId, rare);
     else this.rare.delete(job.jobId);
-    this.live.delete(job.jobId);
+    this.freeSlot(job.jobId);
     this.state[i] = 2;
   }
 
   delete(jobId: number): void {
     if (!this.has(jobId)) return;
-    this.live.delete(jobId);
+    if (this.state[jobId - 1] === 1) this.freeSlot(jobId);
     this.rare.delete(jobId);
     this.state[jobId - 1] = 0;
   }
@@ -215,7 +228,7 @@ export class JobStore {
     for (let id = 1; id <= this.top; id++) {
       const s = this.state[id - 1];
       if (s === 1) {
-        const j = this.live.get(id)!;
+        const j = this.live[this.slot[id - 1]]!;
         fn(id, j.clientId, j.jobStatus, j.jobFiles, j.jobBytes, j.jobErrors);
       } else if (s === 2) {
         const i = id - 1;
@@ -232,7 +245,7 @@ export class JobStore {
       yield { part: 'column', name, data: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) };
     }
     yield { part: 'rare', entries: [...this.rare] };
-    yield { part: 'live', jobs: [...this.live.values()] };
+    yield { part: 'live', jobs: this.liveJobs() };
   }
 
   /** Loads what `dump` produced (into an empty store). */
@@ -241,6 +254,8 @@ export class JobStore {
       case 'head':
         this.strings = part.strings;
         this.stringIx = new Map(part.strings.map((s, i) => [s, i]));
+        this.fewIx.clear();
+        this.lastNameIx = [];
         this.top = part.top;
         this.ensure(part.top);
         break;
@@ -255,7 +270,7 @@ export class JobStore {
         this.rare = new Map(part.entries);
         break;
       case 'live':
-        for (const job of part.jobs) this.live.set(job.jobId, job);
+        for (const job of part.jobs) this.takeSlot(job);
         break;
     }
   }
@@ -266,7 +281,7 @@ export class JobStore {
     for (let id = 1; id <= this.top; id++) {
       const s = this.state[id - 1];
       if (s === 0) continue;
-      const vols = s === 1 ? this.live.get(id)!.volumes : this.rare.get(id)?.volumes;
+      const vols = s === 1 ? this.live[this.slot[id - 1]]!.volumes : this.rare.get(id)?.volumes;
       if (vols ? vols.some((v) => v.mediaId === mediaId) : this.volMedia[id - 1] === mediaId) ids.push(id);
     }
     return ids;
@@ -353,8 +368,39 @@ export class JobStore {
     return job;
   }
 
+  /**
+   * A live job's slot: a small index, reused once the job is frozen, that
+   * the engine may key its own per-live-job data by. -1 for any other job.
+   */
+  liveSlot(jobId: number): number {
+    return this.has(jobId) && this.state[jobId - 1] === 1 ? this.slot[jobId - 1] : -1;
+  }
+
+  /** The live jobs, in JobId order. */
+  private liveJobs(): JobRecord[] {
+    return this.live.filter((j): j is JobRecord => j !== undefined).sort((a, b) => a.jobId - b.jobId);
+  }
+
+  private takeSlot(job: JobRecord): void {
+    const at = this.freeSlots.pop() ?? this.live.length;
+    this.live[at] = job;
+    this.slot[job.jobId - 1] = at;
+  }
+
+  private freeSlot(jobId: number): void {
+    const at = this.slot[jobId - 1];
+    this.live[at] = undefined;
+    this.freeSlots.push(at);
+  }
+
   /** Volume names come from the Media table; the catalog sets this resolver. */
   volumeName: (mediaId: number) => string = () => '';
+
+  private internFew(s: string): number {
+    let ix = this.fewIx.get(s);
+    if (ix === undefined) this.fewIx.set(s, (ix = this.intern(s)));
+    return ix;
+  }
 
   private intern(s: string): number {
     let ix = this.stringIx.get(s);
@@ -379,7 +425,7 @@ export class JobStore {
       b.set(a);
       return b;
     };
-    for (const key of COLUMNS) (this as unknown as Record<string, typeof this.state>)[key] = grow((this as unknown as Record<string, typeof this.state>)[key]);
+    for (const key of [...COLUMNS, 'slot']) (this as unknown as Record<string, typeof this.state>)[key] = grow((this as unknown as Record<string, typeof this.state>)[key]);
     this.cap = cap;
   }
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
-import { emptyFacts } from './jobstore.js';
+import { emptyFacts, type JobStore } from './jobstore.js';
 import { Catalog, isTerminal, VOLUME_LABEL_BYTES } from './catalog.js';
 import { JobQueue } from './queue.js';
 import { ZoneClock } from './format.js';
@@ -150,7 +150,8 @@ export class World extends EventEmitter<WorldEvents> {
   private queueStuck = false;
   running!: Set<number>;
   mediaWaiters!: number[];
-  private timelines!: Map<number, Timeline>;
+  /** The timelines of live jobs, by their JobStore slot (see `stepsOf`). */
+  private timelines!: TimelineCache;
   private runningByClient!: Map<number, number>;
   private runningByStorage!: Map<number, number>;
   private runningByPriority!: Map<number, number>;
@@ -200,7 +201,7 @@ export class World extends EventEmitter<WorldEvents> {
     this.queueStuck = false;
     this.running = new Set();
     this.mediaWaiters = [];
-    this.timelines = new Map();
+    this.timelines = new TimelineCache(this.catalog.store);
     this.runningByClient = new Map();
     this.runningByStorage = new Map();
     this.runningByPriority = new Map();
@@ -345,7 +346,7 @@ export class World extends EventEmitter<WorldEvents> {
     for (const m of this.catalog.media) if (m && m.volStatus === 'Append') this.appendable.get(m.poolId)?.add(m.mediaId);
     this.lastSuccess.clear();
     for (const job of this.catalog.allJobs()) if (job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
-    this.timelines.clear();
+    this.timelines = new TimelineCache(this.catalog.store);
     this.reindexJobResources();
   }
 
@@ -672,7 +673,7 @@ export class World extends EventEmitter<WorldEvents> {
     }
     this.setStatus(job, 'R');
     job.waitStatus = job.mediaWait ? 'm' : null;
-    this.timelines.delete(job.jobId);
+    this.timelines.drop(job.jobId);
     this.playSteps(job.jobId);
   }
 
@@ -693,7 +694,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (job.step < steps.length) this.agenda.push(steps.at(job.step), 'step', jobId);
     else if (isTerminal(job.jobStatus)) {
       // Ended and fully logged: the job leaves the live objects for the compact columns.
-      this.timelines.delete(jobId);
+      this.timelines.drop(jobId);
       this.catalog.store.freeze(job);
     }
   }
@@ -909,7 +910,7 @@ export class World extends EventEmitter<WorldEvents> {
       job.volumes = vols;
       job.mediaWait.until = this.now;
       this.setWait(job, null);
-      this.timelines.delete(id);
+      this.timelines.drop(id);
       this.playSteps(id);
     }
   }
@@ -976,7 +977,7 @@ export class World extends EventEmitter<WorldEvents> {
     // A job leaving the queue may have held back the ones behind it (another priority).
     if (this.queue.remove(jobId)) this.queueStuck = false;
     this.mediaWaiters = this.mediaWaiters.filter((id) => id !== jobId);
-    this.timelines.delete(jobId);
+    this.timelines.drop(jobId);
     this.agenda.remove((e) => e.kind === 'step' && e.id === jobId);
     this.playSteps(jobId);
     return job;
@@ -1281,6 +1282,39 @@ function chainKey(clientId: number, filesetId: number): number {
 /** The address a generated client answers on: 10.x.y.z from its ClientId. */
 export function clientAddress(clientId: number): string {
   return `10.${20 + Math.floor(clientId / 65536) % 200}.${Math.floor(clientId / 256) % 256}.${clientId % 256}`;
+}
+
+/**
+ * Live jobs' timelines, kept by the job's JobStore slot: slots are few and
+ * reused, where a Map keyed by JobId churned a new hash table every few
+ * hundred jobs. Each entry remembers its JobId, so a slot handed to another
+ * job never answers with the old job's timeline.
+ */
+class TimelineCache {
+  private steps: Array<Timeline | undefined> = [];
+  private owner: number[] = [];
+
+  constructor(private readonly store: JobStore) {}
+
+  get(jobId: number): Timeline | undefined {
+    const slot = this.store.liveSlot(jobId);
+    return slot >= 0 && this.owner[slot] === jobId ? this.steps[slot] : undefined;
+  }
+
+  set(jobId: number, steps: Timeline): void {
+    const slot = this.store.liveSlot(jobId);
+    if (slot < 0) return;
+    this.steps[slot] = steps;
+    this.owner[slot] = jobId;
+  }
+
+  drop(jobId: number): void {
+    const slot = this.store.liveSlot(jobId);
+    if (slot >= 0 && this.owner[slot] === jobId) {
+      this.steps[slot] = undefined;
+      this.owner[slot] = 0;
+    }
+  }
 }
 
 function inc(map: Map<number, number>, key: number, by: number): void {

@@ -5,8 +5,9 @@ import type { DaemonMessage, JobLevel, JobPlan, JobRecord, JobStatus, JobType, V
  * JobRecord object the engine mutates; once it has ended and written its last
  * log line it is frozen into typed-array columns, ~150 bytes a job instead of
  * ~1.2 KB of objects, and `get` builds a fresh record from the columns on
- * demand. Fields that are rarely set (a comment, a cancel time, a failure
- * message, extra volumes, a restore's sources) sit in a sparse side table.
+ * demand. A failure message is an index into the few messages failed jobs
+ * share; fields that are rarely set (a comment, a cancel time, warnings,
+ * extra volumes, a restore's sources) sit in a sparse side table.
  */
 export class JobStore {
   /**
@@ -53,6 +54,8 @@ export class JobStore {
   private connectRetry = new Uint16Array(0);
   private setup = new Uint8Array(0);
   private upgradedFrom = new Uint8Array(0);
+  /** 1 + index in `messages` of the plan's failure, 0 for none (a quarter of all jobs fail in a typical world) */
+  private failureIx = new Uint16Array(0);
   // the first (usually only) volume
   private volMedia = new Int32Array(0);
   private volSizeBefore = new Float64Array(0);
@@ -68,6 +71,10 @@ export class JobStore {
   private lastNameIx: number[] = [];
   /** The few strings of a column like poolSource, looked up without hashing into the table of every job name */
   private fewIx = new Map<string, number>();
+  /** Failure messages of ended jobs: the profiles' few, each once (by text; `messageOf` caches by object) */
+  private messages: DaemonMessage[] = [];
+  private messageByText = new Map<string, number>();
+  private messageOf = new Map<DaemonMessage, number>();
   private top = 0;
 
   /** Highest JobId ever stored (JobIds are never reused). */
@@ -200,7 +207,9 @@ export class JobStore {
     if (job.comment !== null) (rare ??= {}).comment = job.comment;
     if (job.canceledAt !== null) (rare ??= {}).canceledAt = job.canceledAt;
     if (job.mediaWait) (rare ??= {}).mediaWait = job.mediaWait;
-    if (p.failure) (rare ??= {}).failure = p.failure;
+    const failure = p.failure ? this.messageIx(p.failure) + 1 : 0;
+    this.failureIx[i] = failure <= 0xffff ? failure : 0;
+    if (failure > 0xffff) (rare ??= {}).failure = p.failure!;
     if (p.warnings.length) (rare ??= {}).warnings = p.warnings;
     if (p.sourceJobIds.length) (rare ??= {}).sourceJobIds = p.sourceJobIds;
     if (p.where) (rare ??= {}).where = p.where;
@@ -239,7 +248,7 @@ export class JobStore {
 
   /** The table as data for a snapshot: each column, the side table and the live jobs. */
   *dump(): Generator<JobStoreDump> {
-    yield { part: 'head', top: this.top, strings: this.strings };
+    yield { part: 'head', top: this.top, strings: this.strings, messages: this.messages };
     for (const name of COLUMNS) {
       const a = (this as unknown as Record<string, Uint8Array>)[name].subarray(0, this.top);
       yield { part: 'column', name, data: new Uint8Array(a.buffer, a.byteOffset, a.byteLength) };
@@ -256,6 +265,10 @@ export class JobStore {
         this.stringIx = new Map(part.strings.map((s, i) => [s, i]));
         this.fewIx.clear();
         this.lastNameIx = [];
+        // Snapshots before the failure column kept failures in the side table, which thaw still reads.
+        this.messages = part.messages ?? [];
+        this.messageByText = new Map(this.messages.map((m, i) => [messageKey(m), i]));
+        this.messageOf.clear();
         this.top = part.top;
         this.ensure(part.top);
         break;
@@ -306,7 +319,7 @@ export class JobStore {
       files: this.planFiles[i],
       bytes: this.planBytes[i],
       rate: this.rate[i],
-      failure: rare?.failure ?? null,
+      failure: this.failureIx[i] ? this.messages[this.failureIx[i] - 1] : rare?.failure ?? null,
       warnings: rare?.warnings ?? NONE,
       connectRetry: this.connectRetry[i],
       upgradedFrom: up ? (String.fromCharCode(up) as JobPlan['upgradedFrom']) : null,
@@ -396,6 +409,21 @@ export class JobStore {
   /** Volume names come from the Media table; the catalog sets this resolver. */
   volumeName: (mediaId: number) => string = () => '';
 
+  /** Index of a failure message in `messages`: by object for the profiles' own, by text for the rest. */
+  private messageIx(m: DaemonMessage): number {
+    let ix = this.messageOf.get(m);
+    if (ix !== undefined) return ix;
+    const key = messageKey(m);
+    ix = this.messageByText.get(key);
+    if (ix === undefined) {
+      ix = this.messages.length;
+      this.messages.push({ daemon: m.daemon, message: m.message });
+      this.messageByText.set(key, ix);
+    }
+    this.messageOf.set(m, ix);
+    return ix;
+  }
+
   private internFew(s: string): number {
     let ix = this.fewIx.get(s);
     if (ix === undefined) this.fewIx.set(s, (ix = this.intern(s)));
@@ -449,7 +477,7 @@ export function emptyFacts(): JobFacts {
 }
 
 export type JobStoreDump =
-  | { part: 'head'; top: number; strings: string[] }
+  | { part: 'head'; top: number; strings: string[]; messages?: DaemonMessage[] }
   /** a column's bytes: a view of the live column when dumped, base64 once written to a file */
   | { part: 'column'; name: string; data: Uint8Array | string }
   | { part: 'rare'; entries: Array<[number, Rare]> }
@@ -477,10 +505,14 @@ const COLUMNS = [
   'state', 'nameIx', 'seq', 'type', 'level', 'status', 'clientId', 'createdAt', 'schedTime', 'startTime', 'endTime',
   'volSessionId', 'volSessionTime', 'jobFiles', 'jobBytes', 'jobErrors', 'poolId', 'filesetId', 'storageId', 'priority',
   'poolSourceIx', 'flags', 'logHead', 'logTail', 'logCount', 'outcome', 'planFiles', 'planBytes', 'rate', 'since',
-  'connectRetry', 'setup', 'upgradedFrom', 'volMedia', 'volSizeBefore', 'volBytes', 'volJobMediaId', 'volFirst', 'volLast',
+  'connectRetry', 'setup', 'upgradedFrom', 'failureIx', 'volMedia', 'volSizeBefore', 'volBytes', 'volJobMediaId', 'volFirst', 'volLast',
 ] as const;
 
 const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function messageKey(m: DaemonMessage): string {
+  return `${m.daemon}\u0000${m.message}`;
+}
 
 /** JobTDate of an ended job: its end (or start, or schedule) in epoch seconds. */
 function tdate(job: JobRecord): number {

@@ -135,6 +135,14 @@ t.test('smoke-test: one line per check, "N passed, 0 failed", exit 0; --read-onl
   t.match(JSON.parse(json.stdout), { failed: 0, skipped: 7, checks: [{ check: 'GET /mock/health', result: 'ok' }] });
 });
 
+t.test('smoke-test passes on a world of Windows clients, whose trees begin at drives (C:/), not at /', async (t) => {
+  const windows = await startWorld(`${smallWorld({ clients: 2, days: 2, errorRate: 0, seed: 5 })}client_profiles:\n  mssql_server:\n    count: 100000\n`);
+  t.teardown(() => windows.s.stop());
+  const r = await cli(['smoke-test', '--read-only'], { env: windows.env });
+  t.equal(r.code, 0, r.stdout + r.stderr);
+  t.match(r.stdout, /^ok {4}GET \/bvfs\/lsdirs +roots C:\/\S*( [A-Z]:\/)*; C:\/ holds \d+ director(y|ies)/m);
+});
+
 t.test('smoke-test fails, line by line, against a server that answers wrongly; exit 1', async (t) => {
   // Not bacula-mock: every route answers 200 with an empty list.
   const liar = createServer((_req, res) => {

@@ -381,9 +381,21 @@ export const CHECKS: Check[] = [
     async run(api, f) {
       const chain = f.chain;
       if (!chain) throw new Skip('no restore chain');
-      const rows = (await api.get<{ data: Array<{ name: string }> }>('/bvfs/lsdirs', { jobid: chain.join(','), path: '/', limit: 50 })).json.data;
-      expect(rows.some((r) => r.name === '.'), 'no "." entry');
-      return `${rows.length} entries under /`;
+      const ls = async (path: string): Promise<Array<{ pathid: number; name: string }>> =>
+        (await api.get<{ data: Array<{ pathid: number; name: string }> }>('/bvfs/lsdirs', { jobid: chain.join(','), path, limit: 50 })).json.data;
+      // Start from the empty path, as a restore browser does: a Windows client's tree has no "/",
+      // its roots are drives ("C:/"). Real Bacula answers `path=` with "." and the roots, and a
+      // root with "." (itself) and ".." (the empty path) first (reference/real-bacula/50-bvfs-api2.txt).
+      const top = await ls('');
+      expect(top[0]?.name === '.', `path= (the top): first row is ${JSON.stringify(top[0]?.name)}, not "."`);
+      const roots = top.filter((r) => r.name !== '.' && r.name !== '..');
+      expect(roots.length > 0, 'path= (the top): no root directory ("/" or a drive)');
+      const root = roots[0];
+      const rows = await ls(root.name);
+      expect(rows[0]?.name === '.' && rows[0].pathid === root.pathid, `path=${root.name}: first row is not "." of PathId ${root.pathid}`);
+      expect(rows[1]?.name === '..' && rows[1].pathid === top[0].pathid, `path=${root.name}: second row is not ".." of PathId ${top[0].pathid}`);
+      const subdirs = rows.length - 2;
+      return `roots ${roots.map((r) => r.name).join(' ')}; ${root.name} holds ${subdirs} director${subdirs === 1 ? 'y' : 'ies'}${subdirs === 50 ? ' or more' : ''}`;
     },
   },
   {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, smallWorld, startWorld } from './helpers/cli.js';
@@ -38,6 +38,9 @@ t.test('errors: one line on stderr and the catalogue exit code', async (t) => {
   const unknown = await run('jobz');
   t.equal(unknown.code, 2);
   t.equal(unknown.stderr, 'bacula-mock: unknown command "jobz" (did you mean "jobs"?); see bacula-mock --help\n');
+  const noClientId = await run('jobs-for', '99999');
+  t.equal(noClientId.code, 4, 'jobs-for a ClientId nobody has exits 4, as jobs-for an unknown name');
+  t.equal(noClientId.stderr, 'bacula-mock: ClientId 99999 not found\n');
   const badLetter = await run('jobs', '--status', 'Q');
   t.equal(badLetter.code, 2, "the server's 400 exits 2");
   t.match(badLetter.stderr, /^bacula-mock: Parameter "jobstatus": unknown JobStatus letter "Q"/);
@@ -73,3 +76,49 @@ t.test('server down: says which URL it tried and where host and port came from; 
   t.equal(badEnv.stderr, 'bacula-mock: BACULA_MOCK_TLS (environment) must be true or false (got "sometimes")\n');
 });
 
+
+t.test("oclif's usage messages come out as one line each: the flag, why, and no repetition", async (t) => {
+  const cases: Array<[string[], string]> = [
+    [['jobs', '--port', '0'], 'bacula-mock: --port: Expected an integer greater than or equal to 1 but received: 0 (see bacula-mock jobs --help)\n'],
+    [['clock', '--speed', '-1'], 'bacula-mock: --speed must be a number from 0 to 1000000 (got "-1") (see bacula-mock clock --help)\n'],
+    [['clock', '--pause', '--resume'], 'bacula-mock: --pause cannot also be provided when using --resume (see bacula-mock clock --help)\n'],
+    [['joblog'], 'bacula-mock: Missing 1 required arg <jobid>: JobId (see bacula-mock joblog --help)\n'],
+    [['--raw', 'jobs'], 'bacula-mock: unknown flag "--raw" (flags go after the command); see bacula-mock --help\n'],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(...args)));
+  results.forEach((r, i) => {
+    t.equal(r.stderr, cases[i][1], cases[i][0].join(' '));
+    t.equal(r.code, 2);
+  });
+});
+
+t.test('exports: a refused first request is one line and nothing else, no file; an unwritable --output exits 2', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-export-'));
+  const [csvDown, errorsDown, csvNoClient, errorsNoClient, unwritable] = await Promise.all([
+    cli(['export-csv'], { env: { ...env, BACULA_MOCK_PORT: '1' } }),
+    cli(['export-errors'], { env: { ...env, BACULA_MOCK_PORT: '1' } }),
+    cli(['export-csv', '--client', 'no-such-client', '-o', join(dir, 'jobs.csv')], { env }),
+    cli(['export-errors', '--client', 'no-such-client'], { env }),
+    cli(['export-csv', '-o', join(dir, 'no-such-dir', 'jobs.csv')], { env }),
+  ]);
+  for (const r of [csvDown, errorsDown]) {
+    t.equal(r.code, 7, 'server down: exit 7');
+    t.match(r.stderr, /^bacula-mock: cannot connect to http:\/\/127\.0\.0\.1:1\/cat\/Job \(.*\): connection refused; is the server running\? \(bacula-mock start\)\n$/);
+    t.equal(r.stdout, '', 'not even the "[" of the array');
+  }
+  for (const r of [csvNoClient, errorsNoClient]) {
+    t.equal(r.code, 4);
+    t.equal(r.stderr, 'bacula-mock: Client "no-such-client" not found\n');
+    t.equal(r.stdout, '');
+  }
+  t.notOk(existsSync(join(dir, 'jobs.csv')), 'no empty file left behind');
+  t.equal(unwritable.code, 2);
+  t.match(unwritable.stderr, /^bacula-mock: cannot write \S+no-such-dir\/jobs\.csv: ENOENT[^\n]*\n$/);
+});
+
+t.test('smoke-test with refused credentials stops at the first refusal: the 401 line, exit 3', async (t) => {
+  const r = await cli(['smoke-test', '--password', 'wrong'], { env });
+  t.equal(r.code, 3, r.stdout);
+  t.match(r.stderr, /^bacula-mock: http:\/\/127\.0\.0\.1:\d+\/\S+ refused the credentials \(HTTP 401[^\n]*\); user "admin" from BACULA_MOCK_USER \(environment\), password from --password flag\n$/);
+  t.notMatch(r.stdout, /passed/, 'no summary: nothing was checked');
+});

@@ -1,10 +1,8 @@
 import { Flags } from '@oclif/core';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ApiCommand } from '../lib/command.js';
-import { destination, exportFlags } from '../lib/export-flags.js';
+import { exportFlags, writeExport } from '../lib/export-flags.js';
 import { jobPages } from '../lib/job-pages.js';
-import { count } from '../lib/units.js';
+import { plural } from '../lib/units.js';
 
 export default class ExportCsv extends ApiCommand {
   static override summary = 'Export all jobs as CSV';
@@ -40,7 +38,7 @@ export default class ExportCsv extends ApiCommand {
         yield stringify(page.map((row) => columns!.map((c) => (row as unknown as Record<string, unknown>)[c])), { header, columns });
       }
     }
-    await pipeline(Readable.from(csv()), destination(flags.output));
-    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${count(n)} jobs${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
+    await writeExport(csv(), flags.output);
+    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${plural(n, 'job')}${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
   }
 }

@@ -1,10 +1,8 @@
 import { Flags } from '@oclif/core';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ApiCommand } from '../lib/command.js';
-import { destination, exportFlags } from '../lib/export-flags.js';
+import { exportFlags, writeExport } from '../lib/export-flags.js';
 import { jobPages } from '../lib/job-pages.js';
-import { count } from '../lib/units.js';
+import { plural } from '../lib/units.js';
 import { FAILED } from '../lib/words.js';
 
 export default class ExportErrors extends ApiCommand {
@@ -24,14 +22,16 @@ export default class ExportErrors extends ApiCommand {
     const { flags } = await this.parse(ExportErrors);
     const api = this.connect(flags);
     let n = 0;
+    // "[" goes out with the first page: a refused request prints nothing.
     async function* json(): AsyncGenerator<string> {
-      yield '[';
+      let open = '[';
       for await (const page of jobPages(api, { jobstatus: FAILED, client: flags.client }, flags['page-size'])) {
-        yield page.map((row) => `${n++ ? ',' : ''}\n${JSON.stringify(row)}`).join('');
+        yield open + page.map((row) => `${n++ ? ',' : ''}\n${JSON.stringify(row)}`).join('');
+        open = '';
       }
-      yield n ? '\n]\n' : ']\n';
+      yield open + (n ? '\n]\n' : ']\n');
     }
-    await pipeline(Readable.from(json()), destination(flags.output));
-    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${count(n)} failed jobs${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
+    await writeExport(json(), flags.output);
+    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${plural(n, 'failed job')}${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
   }
 }

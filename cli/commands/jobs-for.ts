@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { ApiCommand, rawFlag } from '../lib/command.js';
+import { CliError } from '../lib/errors.js';
 import { jobTable } from '../lib/job-table.js';
 import type { JobRow } from '../lib/rows.js';
 
@@ -16,9 +17,14 @@ export default class JobsFor extends ApiCommand {
   async run(): Promise<JobRow[]> {
     const { args, flags } = await this.parse(JobsFor);
     const byId = /^\d+$/.test(args.clientid);
-    const answer = await this.connect(flags).get<{ data: JobRow[]; error: number }>('/cat/Job', {
+    const api = this.connect(flags);
+    const answer = await api.get<{ data: JobRow[]; error: number }>('/cat/Job', {
       limit: args.limit, offset: flags.offset, order: 'desc', clientid: byId ? args.clientid : undefined, client: byId ? undefined : args.clientid,
     });
+    // `?clientid=` is a filter (no rows for a ClientId nobody has), `?client=` a lookup (404): the same answer for both.
+    if (byId && answer.json.data.length === 0 && (await api.get<{ data: unknown[] }>('/cat/Client', { clientid: args.clientid })).json.data.length === 0) {
+      throw new CliError('not_found', `ClientId ${args.clientid} not found`);
+    }
     return this.show(answer, flags.raw, (rows) => jobTable(rows, this.paint));
   }
 }

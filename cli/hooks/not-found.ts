@@ -14,10 +14,12 @@ function distance(a: string, b: string): number {
 
 /** One line on stderr naming the nearest command, and the usage exit code. */
 function unknown(config: Interfaces.Config, id: string): void {
+  process.exitCode = exitCode('bad_request');
+  // `bacula-mock --wat`: a flag before any command arrives here as the id.
+  if (id.startsWith('-')) return void process.stderr.write(`${config.bin}: unknown flag "${id}" (flags go after the command); see ${config.bin} --help\n`);
   const [best] = config.commandIDs.map((c) => ({ id: c, d: distance(id, c) })).sort((a, b) => a.d - b.d);
   const guess = best && best.d <= Math.max(2, Math.floor(id.length / 3)) ? ` (did you mean "${best.id}"?)` : '';
   process.stderr.write(`${config.bin}: unknown command "${id}"${guess}; see ${config.bin} --help\n`);
-  process.exitCode = exitCode('bad_request');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
+import { stripVTControlCharacters } from 'node:util';
 import { colorEnabled, painter, type Paint } from './color.js';
 import { CliError } from './errors.js';
 import { Api, type Answer, type Envelope } from './http.js';
@@ -61,9 +62,45 @@ function toCliError(err: Error, command: string): CliError {
 
 /** A refusal of the command line, in one line with a pointer to the help. */
 function usageError(err: Error, command: string): CliError {
-  const lines = err.message.split('\n').map((l) => l.trim().replace(/^The following errors? occurred:\s*/, ''))
+  return new CliError('bad_request', `${usageLines(err.message).join('; ')} (see ${command} --help)`);
+}
+
+const EXCLUSIVE = /^--([\w-]+)(?:=\S*)? cannot also be provided when using --([\w-]+)$/;
+
+/**
+ * oclif's several-line usage messages as one reason a line: `Parsing --port`
+ * joined to the reason on the next line, a missing argument with its
+ * description, a conflict of two flags said once (oclif says it from both
+ * sides), its dimmed colour and its "See more help" dropped.
+ */
+function usageLines(message: string): string[] {
+  const lines = stripVTControlCharacters(message).split('\n').map((l) => l.trim().replace(/^The following errors? occurred:\s*/, ''))
     .filter((l) => l && !/^See more help with/.test(l));
-  return new CliError('bad_request', `${lines.join(' ')} (see ${command} --help)`);
+  const out: string[] = [];
+  const pairs = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const parsing = /^Parsing (--[\w-]+)$/.exec(line);
+    const missing = /^Missing \d+ required args?:$/.test(line);
+    const conflict = EXCLUSIVE.exec(line);
+    if (parsing && i + 1 < lines.length) {
+      const why = lines[++i];
+      // A flag's own parse function may name the flag already.
+      out.push(why.startsWith(parsing[1]) ? why : `${parsing[1]}: ${why}`);
+    } else if (missing) {
+      const args: string[] = [];
+      while (i + 1 < lines.length && /^\w[\w-]*( {2,}|$)/.test(lines[i + 1])) {
+        const [name, description] = lines[++i].split(/ {2,}(.*)/);
+        args.push(description ? `<${name}>: ${description}` : `<${name}>`);
+      }
+      out.push(`${line.slice(0, -1)} ${args.join(', ')}`.trim());
+    } else if (conflict) {
+      const pair = [conflict[1], conflict[2]].sort().join(' ');
+      if (!pairs.has(pair)) out.push(`--${conflict[1]} cannot also be provided when using --${conflict[2]}`);
+      pairs.add(pair);
+    } else out.push(line);
+  }
+  return out;
 }
 
 const connection = 'CONNECTION';

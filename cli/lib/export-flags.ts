@@ -1,6 +1,9 @@
 import { Flags } from '@oclif/core';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CliError } from './errors.js';
 
 /** Flags of the exports. */
 export const exportFlags = {
@@ -8,7 +11,29 @@ export const exportFlags = {
   'page-size': Flags.integer({ description: 'jobs asked of the server per request', min: 2, max: 100_000, default: 5000 }),
 };
 
-/** Where an export goes: the file of `--output`, else stdout (left open). */
-export function destination(output: string | undefined): Writable {
-  return output === undefined ? process.stdout : createWriteStream(output);
+/**
+ * Writes an export to the file of `--output`, else to stdout (left open).
+ * Nothing is opened before the first chunk is ready, so a refused first
+ * request leaves no empty file behind. stdout is written by hand, not through
+ * `stream.pipeline`: when the source fails, pipeline destroys its
+ * destination, and a destroyed stdout turns the CLI's one-line error into an
+ * uncaught stack trace.
+ */
+export async function writeExport(chunks: AsyncIterable<string>, output: string | undefined): Promise<void> {
+  const source = chunks[Symbol.asyncIterator]();
+  const first = await source.next();
+  async function* all(): AsyncGenerator<string> {
+    if (first.done) return;
+    yield first.value;
+    yield* { [Symbol.asyncIterator]: () => source };
+  }
+  if (output === undefined) {
+    for await (const chunk of all()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    return;
+  }
+  try {
+    await pipeline(Readable.from(all()), createWriteStream(output));
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError('bad_request', `cannot write ${output}: ${(e as Error).message}`);
+  }
 }

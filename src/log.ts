@@ -39,14 +39,27 @@ export function createLogger(cfg: Config, opts: { quiet?: boolean; pretty?: bool
   const level = cfg.server.debug ? 'debug' : LEVELS[cfg.logging.level] ?? 'info';
   const file = new RotatingFile(resolve(cfg.base, cfg.logging.file), cfg.logging.max_bytes, cfg.logging.backup_count, BUFFER);
   const flushers: { flush(): void; flushSync?(): void }[] = [file];
-  const streams: pino.StreamEntry[] = [{ level, stream: file }];
+  const streams: { write(line: string): unknown }[] = [file];
   if (!opts.quiet) {
     const pretty = opts.pretty ?? process.stdout.isTTY === true;
-    const out = pino.destination({ dest: 1, sync: false, minLength: pretty ? 0 : BUFFER });
-    flushers.push(out);
-    streams.push({ level, stream: pretty ? { write: (line: string) => out.write(prettyLine(line, !process.env.NO_COLOR)) } : out });
+    const out = pino.destination({ dest: 1, sync: false });
+    if (pretty) {
+      flushers.push(out);
+      streams.push({ write: (line: string) => out.write(prettyLine(line, !process.env.NO_COLOR)) });
+    } else {
+      const batched = new Batched(out, BUFFER);
+      flushers.push(batched);
+      streams.push(batched);
+    }
   }
-  const logger = pino({ level, redact: REDACT }, pino.multistream(streams));
+  // Every destination takes every level the logger writes: a plain tee, not
+  // pino.multistream, which compares levels per destination on every line.
+  const tee = {
+    write(line: string): void {
+      for (const s of streams) s.write(line);
+    },
+  };
+  const logger = pino({ level, redact: REDACT }, tee);
   return Object.assign(logger, {
     flushAll(sync = false): void {
       for (const d of flushers) {
@@ -63,6 +76,43 @@ export function createLogger(cfg: Config, opts: { quiet?: boolean; pretty?: bool
       file.close();
     },
   });
+}
+
+/**
+ * Lines gathered and handed to a sonic-boom destination `minLength`
+ * characters at a time. sonic-boom's own `minLength` measures the bytes of
+ * its whole pending buffer again on every line it is given (flattening it),
+ * which cost an access-log line ~3 µs of a request's ~30.
+ */
+class Batched {
+  private pending: string[] = [];
+  private chars = 0;
+
+  constructor(private readonly dest: ReturnType<typeof pino.destination>, private readonly minLength: number) {}
+
+  write(line: string): void {
+    this.pending.push(line);
+    this.chars += line.length;
+    if (this.chars >= this.minLength) this.handOn();
+  }
+
+  flush(): void {
+    this.handOn();
+    this.dest.flush();
+  }
+
+  flushSync(): void {
+    this.handOn();
+    this.dest.flushSync();
+  }
+
+  private handOn(): void {
+    if (!this.pending.length) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.chars = 0;
+    this.dest.write(text);
+  }
 }
 
 const LEVEL_NAMES: Record<number, [string, string]> = {

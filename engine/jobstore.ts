@@ -1,3 +1,4 @@
+import { growTo } from './dense.js';
 import type { DaemonMessage, JobLevel, JobPlan, JobRecord, JobStatus, JobType, VolumeUse } from './types.js';
 
 /**
@@ -159,8 +160,9 @@ export class JobStore {
     const i = job.jobId - 1;
     const p = job.plan;
     // Most of a client's jobs share its Job's name: try the one its last job had before the table of every name.
+    growTo(this.lastNameIx, job.clientId, -1);
     const hint = this.lastNameIx[job.clientId];
-    this.nameIx[i] = hint !== undefined && this.strings[hint] === job.name ? hint : (this.lastNameIx[job.clientId] = this.intern(job.name));
+    this.nameIx[i] = hint >= 0 && this.strings[hint] === job.name ? hint : (this.lastNameIx[job.clientId] = this.intern(job.name));
     this.seq[i] = job.seq;
     this.type[i] = job.type.charCodeAt(0);
     this.level[i] = job.level.charCodeAt(0);
@@ -219,8 +221,8 @@ export class JobStore {
       for (const k of ZERO_COLUMNS) if (job[k] !== 0) ((rare ??= {}).zero ??= {})[k] = job[k] as number;
     }
     if (job.priorJob) (rare ??= {}).priorJob = job.priorJob;
+    // A live job has no side entry yet (only freezing makes one), so there is none to clear.
     if (rare) this.rare.set(job.jobId, rare);
-    else this.rare.delete(job.jobId);
     this.freeSlot(job.jobId);
     this.state[i] = 2;
   }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { Agenda } from './agenda.js';
+import { DenseCounts, growTo } from './dense.js';
 import { emptyFacts, type JobStore } from './jobstore.js';
 import { Catalog, isTerminal, VOLUME_LABEL_BYTES } from './catalog.js';
 import { JobQueue } from './queue.js';
@@ -152,15 +153,15 @@ export class World extends EventEmitter<WorldEvents> {
   mediaWaiters!: number[];
   /** The timelines of live jobs, by their JobStore slot (see `stepsOf`). */
   private timelines!: TimelineCache;
-  private runningByClient!: Map<number, number>;
+  private runningByClient!: DenseCounts;
   private runningByStorage!: Map<number, number>;
   private runningByPriority!: Map<number, number>;
   private appendable!: Map<number, Set<number>>;
   private profiles!: Map<string, Profile>;
   /** ClientId → its Backup Job resource (a lookup by name would build a string per spawn) */
   private backupJobs!: Map<number, JobResource>;
-  /** The last successful backups of each client and FileSet (key: `chainKey`), for level upgrades and since-times. */
-  private lastSuccess!: Map<number, { full: number; any: number; fullStart: number; anyStart: number }>;
+  /** The last successful backups of each client and FileSet, for level upgrades and since-times. */
+  private lastSuccess!: PriorBackups;
 
   constructor(settings: WorldSettings, now: number) {
     super();
@@ -202,11 +203,11 @@ export class World extends EventEmitter<WorldEvents> {
     this.running = new Set();
     this.mediaWaiters = [];
     this.timelines = new TimelineCache(this.catalog.store);
-    this.runningByClient = new Map();
+    this.runningByClient = new DenseCounts();
     this.runningByStorage = new Map();
     this.runningByPriority = new Map();
     this.appendable = new Map();
-    this.lastSuccess = new Map();
+    this.lastSuccess = new PriorBackups();
     this.profiles = new Map(settings.profiles.map((p) => [p.key, p]));
     this.backupJobs = new Map();
     const c = this.catalog;
@@ -338,24 +339,23 @@ export class World extends EventEmitter<WorldEvents> {
   rebuildIndexes(): void {
     const running = [...this.running];
     this.running.clear();
-    this.runningByClient.clear();
+    this.runningByClient = new DenseCounts();
     this.runningByStorage.clear();
     this.runningByPriority.clear();
     for (const id of running) this.occupy(this.catalog.job(id)!, 1);
     this.appendable = new Map(this.catalog.pools.map((p) => [p.poolId, new Set<number>()]));
     for (const m of this.catalog.media) if (m && m.volStatus === 'Append') this.appendable.get(m.poolId)?.add(m.mediaId);
-    this.lastSuccess.clear();
+    this.lastSuccess = new PriorBackups();
     for (const job of this.catalog.allJobs()) if (job.type === 'B' && job.jobStatus === 'T') this.noteSuccess(job);
     this.timelines = new TimelineCache(this.catalog.store);
     this.reindexJobResources();
   }
 
   private noteSuccess(job: JobRecord): void {
-    const key = chainKey(job.clientId, job.filesetId);
     const full = job.level === 'F';
-    const prev = this.lastSuccess.get(key);
+    const prev = this.lastSuccess.get(job.clientId, job.filesetId);
     if (!prev) {
-      this.lastSuccess.set(key, { full: full ? job.jobId : 0, fullStart: job.startTime!, any: job.jobId, anyStart: job.startTime! });
+      this.lastSuccess.add(job.clientId, { filesetId: job.filesetId, full: full ? job.jobId : 0, fullStart: job.startTime!, any: job.jobId, anyStart: job.startTime! });
       return;
     }
     // Updated in place: a history fill notes hundreds of thousands of these.
@@ -422,7 +422,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (!res?.enabled) return null;
     const rng = stream(this.seed, 'spawn', client.clientId, client.spawns);
     let type: JobType = rng.weighted(SPAWN_TYPES);
-    if (type !== 'B' && !this.lastSuccess.has(chainKey(client.clientId, res.filesetId))) type = 'B';
+    if (type !== 'B' && !this.lastSuccess.get(client.clientId, res.filesetId)) type = 'B';
     if (type === 'B') return { res, type, level: rng.weighted(this.profileOf(client).job_levels) };
     if (type === 'R') return { res: this.restoreResource(res), type, level: 'F' };
     const verify = this.jobResources.get(verifyJobName(client));
@@ -467,7 +467,7 @@ export class World extends EventEmitter<WorldEvents> {
     const profile = this.profileOf(req.client);
     const rng = stream(this.seed, ...req.key);
     // Bacula looks for a prior Full of the same client and FileSet.
-    const last = this.lastSuccess.get(chainKey(req.client.clientId, req.filesetId ?? req.res.filesetId));
+    const last = this.lastSuccess.get(req.client.clientId, req.filesetId ?? req.res.filesetId);
     const planReq: PlanRequest = {
       type: req.type, level: req.level, profile, errorRate: this.errorRate, rng,
       hasFull: !!last, lastFullStart: last?.fullStart ?? null, lastAnyStart: last?.anyStart ?? null,
@@ -610,7 +610,7 @@ export class World extends EventEmitter<WorldEvents> {
         return true;
       }
       const client = this.catalog.client(job.clientId);
-      if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return true;
+      if (this.runningByClient.get(job.clientId) >= (client?.maxConcurrentJobs ?? 1)) return true;
       this.queue.remove(id);
       runningPriority = job.priority;
       this.startJob(job);
@@ -625,7 +625,7 @@ export class World extends EventEmitter<WorldEvents> {
     if (job.waitStatus === 't') return 't';
     if (this.running.size >= this.settings.maxConcurrentJobs) return 'd';
     const client = this.catalog.client(job.clientId);
-    if ((this.runningByClient.get(job.clientId) ?? 0) >= (client?.maxConcurrentJobs ?? 1)) return 'c';
+    if (this.runningByClient.get(job.clientId) >= (client?.maxConcurrentJobs ?? 1)) return 'c';
     const st = this.catalog.storage(job.storageId);
     if (st && (this.runningByStorage.get(job.storageId) ?? 0) >= st.maxConcurrentJobs) return 's';
     const running = this.runningPriority();
@@ -640,7 +640,7 @@ export class World extends EventEmitter<WorldEvents> {
       this.running.delete(job.jobId);
       this.queueStuck = false;
     }
-    inc(this.runningByClient, job.clientId, by);
+    this.runningByClient.add(job.clientId, by);
     inc(this.runningByStorage, job.storageId, by);
     inc(this.runningByPriority, job.priority, by);
   }
@@ -1275,8 +1275,35 @@ export class World extends EventEmitter<WorldEvents> {
 }
 
 /** Key of a client's backups of one FileSet, in the maps of prior backups. */
-function chainKey(clientId: number, filesetId: number): number {
-  return clientId * 1_000_000 + filesetId;
+interface PriorBackup {
+  filesetId: number;
+  /** JobId and start of the last successful Full (0 before any) */
+  full: number;
+  fullStart: number;
+  /** JobId and start of the last successful backup of any level */
+  any: number;
+  anyStart: number;
+}
+
+/**
+ * The last successful backups of each client, one entry per FileSet it backs
+ * up (nearly always one), by ClientId: a Map keyed by client and FileSet
+ * together needed keys beyond small integers, which V8 boxes and hashes
+ * slowly, on every job a history fill creates.
+ */
+class PriorBackups {
+  private byClient: Array<PriorBackup[] | undefined> = [];
+
+  get(clientId: number, filesetId: number): PriorBackup | undefined {
+    const list = this.byClient[clientId];
+    if (list) for (const p of list) if (p.filesetId === filesetId) return p;
+    return undefined;
+  }
+
+  add(clientId: number, prior: PriorBackup): void {
+    growTo(this.byClient, clientId, undefined);
+    (this.byClient[clientId] ??= []).push(prior);
+  }
 }
 
 /** The address a generated client answers on: 10.x.y.z from its ClientId. */

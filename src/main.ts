@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer as createHttp, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import cron from 'node-cron';
 import { createApp } from './app.js';
 import { Tokens } from './auth.js';
@@ -163,7 +164,6 @@ const STOP_SNAPSHOT_BUDGET_MS = 2000;
 export async function serve(opts: StartOptions = {}): Promise<void> {
   try {
     const { close, port, server } = await start(opts);
-    if (opts.port === 0) process.stdout.write(`PORT=${port}\n`);
     let stopping = false;
     for (const sig of ['SIGTERM', 'SIGINT'] as const) {
       process.on(sig, () => {
@@ -176,6 +176,8 @@ export async function serve(opts: StartOptions = {}): Promise<void> {
         });
       });
     }
+    // Only now: a SIGTERM sent as soon as this is read must find the handler, not Node's default (killed, no snapshot).
+    if (opts.port === 0) process.stdout.write(`PORT=${port}\n`);
   } catch (err) {
     if (err instanceof ConfigError) process.stderr.write(err.lines.map((l) => `config error: ${l}`).join('\n') + '\n');
     else if (err instanceof DataError) process.stderr.write(`data error: ${err.message}\n`);
@@ -184,12 +186,35 @@ export async function serve(opts: StartOptions = {}): Promise<void> {
   }
 }
 
+const USAGE = `Usage: node dist/src/main.js [--config FILE] [--port N] [--host ADDR]
+
+Runs the bacula-mock server in the foreground (what \`npm start\` does; \`bacula-mock start\`
+takes the same options). --config defaults to config.yaml in the current directory, else
+the one beside package.json, else config.yaml.dist;
+--port and --host override server.port and server.host. Port 0 picks a free port and
+prints PORT=N. SIGTERM or SIGINT stops it gracefully.
+`;
+
 const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
 if (isMain) {
-  const args = process.argv.slice(2);
-  const arg = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  void serve({ config: arg('--config'), port: arg('--port') !== undefined ? Number(arg('--port')) : undefined, host: arg('--host') });
+  let values: { config?: string; port?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { config: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true, allowPositionals: false,
+    }));
+  } catch (e) {
+    process.stderr.write(`bacula-mock: ${(e as Error).message} (see --help)\n`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    process.stderr.write(`bacula-mock: --port must be an integer from 0 to 65535 (got ${JSON.stringify(values.port)})\n`);
+    process.exit(2);
+  }
+  void serve({ config: values.config, port, host: values.host });
 }

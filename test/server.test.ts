@@ -142,3 +142,22 @@ t.test('a restart resumes the same world; kill -9 loses no acknowledged command'
   t.match(refused.stderr, /^data error: .*world\.journal:1: not a bacula-mock journal.*\n$/, 'one line on stderr, no stack trace');
   t.equal(readFileSync(journal, 'utf8'), 'hello world\n', 'the foreign file is left alone');
 });
+
+t.test('the server entry point: --help, and one line (exit 2) for an unknown option or a bad port, before anything starts', async (t) => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 20_000 });
+  const help = run('--help');
+  t.equal(help.status, 0);
+  t.match(help.stdout, /^Usage: node dist\/src\/main\.js \[--config FILE\] \[--port N\] \[--host ADDR\]/);
+  for (const [args, said] of [
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--port', 'abc'], /--port must be an integer from 0 to 65535 \(got "abc"\)/],
+    [['--port', '70000'], /--port must be an integer/],
+    [['serve'], /Unexpected argument 'serve'/],
+  ] as const) {
+    const r = run(...args);
+    t.equal(r.status, 2, args.join(' '));
+    t.match(r.stderr, said);
+    t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    t.equal(r.stdout, '', 'nothing started');
+  }
+});

@@ -23,25 +23,38 @@ export interface AppDeps {
 /** Longest request target (path and query) answered; a longer one is 414. Node refuses request lines over 16 KB itself (431). */
 export const MAX_URL_BYTES = 8192;
 
-/** Headers a request may carry once only: two would leave it to chance which one counts (RFC 9110 §5.3, RFC 9112 §3.2). */
-const SINGLE_HEADERS = new Set(['host', 'authorization', 'content-type', 'content-length']);
+/**
+ * Headers a request may carry once only: two would leave it to chance which
+ * one counts (RFC 9110 §5.3, RFC 9112 §3.2). Each has a bit of its own.
+ */
+const SINGLE_HEADERS = new Map([['host', 1], ['authorization', 2], ['content-type', 4], ['content-length', 8]]);
 
 /**
  * Framing a request must get right before anything reads it: a request
  * target of at most MAX_URL_BYTES, a Host on HTTP/1.1, no header that must be
  * single given twice.
  */
-function checkFraming(ctx: Koa.Context): void {
-  if (ctx.url.length > MAX_URL_BYTES) throw new ApiError('uri_too_long', `The request target is longer than ${MAX_URL_BYTES} bytes (${ctx.url.length})`);
-  if (ctx.req.httpVersion === '1.1' && !ctx.get('Host')) throw new ApiError('bad_request', 'Missing Host header (required by HTTP/1.1)');
-  const raw = ctx.req.rawHeaders;
-  const seen = new Set<string>();
+function checkFraming(req: IncomingMessage): void {
+  const url = req.url ?? '';
+  if (url.length > MAX_URL_BYTES) throw new ApiError('uri_too_long', `The request target is longer than ${MAX_URL_BYTES} bytes (${url.length})`);
+  if (req.httpVersion === '1.1' && !req.headers.host) throw new ApiError('bad_request', 'Missing Host header (required by HTTP/1.1)');
+  const raw = req.rawHeaders;
+  let seen = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
-    if (!SINGLE_HEADERS.has(name)) continue;
-    if (seen.has(name)) throw new ApiError('bad_request', `Header ${raw[i]} given more than once`);
-    seen.add(name);
+    const bit = SINGLE_HEADERS.get(raw[i].toLowerCase());
+    if (bit === undefined) continue;
+    if (seen & bit) throw new ApiError('bad_request', `Header ${raw[i]} given more than once`);
+    seen |= bit;
   }
+}
+
+/**
+ * Whether a query string may carry parameter `name`: it spells it, or has a
+ * percent escape that could. Lets the common request skip parsing its query
+ * for a parameter it does not give.
+ */
+function mayName(querystring: string, name: string): boolean {
+  return querystring.includes(name) || querystring.includes('%');
 }
 
 /** Bytes of an unread request body that are read and dropped before the connection is cut instead. */
@@ -120,7 +133,7 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   app.use(async (ctx, next) => {
     const began = performance.now();
     try {
-      checkFraming(ctx);
+      checkFraming(ctx.req);
       await next();
       if (ctx.body === undefined && ctx.status === 404) throw new ApiError('not_found', `No such endpoint: ${ctx.method} ${ctx.path}`);
     } catch (err) {
@@ -148,23 +161,35 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
     await next();
   });
 
-  for (const r of openAreas) app.use(r.routes());
-
   const guard = requireAuth(creds, tokens, limit);
-  const guarded = new Router();
-  guarded.use(guard);
-  guarded.use(async (ctx, next) => {
+  /** What an authenticated request passes after its credentials, in this order: the Director it names, then its body. */
+  const admitted = (ctx: Koa.Context, next: Koa.Next): Promise<void> => {
     // `director=` is accepted on every call, as by Bacula Enterprise's API; this server is one Director.
-    const asked = ctx.query.director;
-    if (Array.isArray(asked)) throw new ApiError('bad_request', 'Parameter "director" given more than once');
-    if (asked !== undefined && asked !== director.world.director.name) {
-      throw new ApiError('not_found', `Director ${shown(asked)} not found (this is ${director.world.director.name})`);
+    if (mayName(ctx.querystring, 'director')) {
+      const asked = ctx.query.director;
+      if (Array.isArray(asked)) throw new ApiError('bad_request', 'Parameter "director" given more than once');
+      if (asked !== undefined && asked !== director.world.director.name) {
+        throw new ApiError('not_found', `Director ${shown(asked)} not found (this is ${director.world.director.name})`);
+      }
     }
-    await next();
-  });
-  guarded.use(parseBody);
+    // Without a Content-Type koa-bodyparser reads nothing and gives {}: the common GET is spared its machinery.
+    if (ctx.request.body === undefined && !ctx.req.headers['content-type']) {
+      ctx.request.body = {};
+      return next();
+    }
+    return parseBody(ctx, next);
+  };
+  const guarded = new Router();
+  // One layer for the whole admission: @koa/router pays per matched layer and request.
+  guarded.use((ctx, next) => guard(ctx, () => admitted(ctx, next)));
   for (const area of areas) guarded.use(area.routes());
-  app.use(guarded.routes());
+
+  // Every route in one router, so a request is matched once: the open areas
+  // first, then the guarded ones (an open route never calls on, so the guard
+  // matched after it does not run).
+  const routes = new Router();
+  for (const r of [...openAreas, guarded]) routes.use(r.routes());
+  app.use(routes.routes());
 
   // Anything else: a known path with another method is 405; unknown paths still
   // need valid credentials to learn they do not exist.

@@ -65,7 +65,7 @@ export class FailureLimit {
 
   /** Seconds the address must wait before it may try again; 0 when it may. */
   retryAfter(addr: string): number {
-    if (this.max <= 0) return 0;
+    if (this.max <= 0 || !this.failures.has(addr)) return 0;
     const recent = this.recent(addr);
     if (recent.length < this.max) return 0;
     return Math.max(1, Math.ceil((recent[recent.length - this.max] + this.windowS * 1000 - this.realNow()) / 1000));
@@ -100,6 +100,16 @@ export function checkLimit(limit: FailureLimit, addr: string): void {
   if (wait > 0) throw new ApiError('rate_limited', `Too many failed authentications from ${addr}; try again in ${wait} s`, { 'Retry-After': String(wait) });
 }
 
+/**
+ * RFC 6750 §2.3: a GET may carry its token as `access_token=` (a browser's
+ * EventSource cannot set headers); as an Authorization value, or ''.
+ */
+function queryToken(ctx: Context): string {
+  if (ctx.method !== 'GET') return '';
+  const token = ctx.query.access_token;
+  return typeof token === 'string' ? `Bearer ${token}` : '';
+}
+
 const challenge = { 'WWW-Authenticate': 'Basic realm="bacula-mock", Bearer' };
 
 /** Basic or Bearer on every route it guards; 401 with a challenge otherwise, 429 for an address that failed too often. */
@@ -109,9 +119,7 @@ export function requireAuth(creds: Credentials, tokens: Tokens, limit: FailureLi
   const expected = Buffer.from('Basic ' + Buffer.from(`${creds.username}:${creds.password}`).toString('base64'));
   return async (ctx: Context, next: Next): Promise<void> => {
     checkLimit(limit, ctx.ip);
-    // RFC 6750 §2.3: a GET may carry its token as `access_token=` (a browser's EventSource cannot set headers).
-    const queryToken = ctx.method === 'GET' && typeof ctx.query.access_token === 'string' ? ctx.query.access_token : undefined;
-    const header = ctx.get('Authorization') || (queryToken !== undefined ? `Bearer ${queryToken}` : '');
+    const header = ctx.get('Authorization') || queryToken(ctx);
     const raw = Buffer.from(header);
     if (raw.length === expected.length && timingSafeEqual(raw, expected)) return next();
     const [scheme, value = ''] = header.split(/\s+/, 2);

@@ -53,9 +53,13 @@ function jobQuery(w: World, p: Params): JobQuery {
 /** `/cat/<Table>`: the catalog tables, read-only, paged. */
 export function catRoutes({ director }: RouteDeps): Router {
   const r = new Router({ prefix: '/cat' });
-  r.use(new AnswerCache().middleware(director));
+  const cache = new AnswerCache().middleware(director);
+  /** A table's route; its answers go through the cache (a middleware of each route rather than of the router: @koa/router pays per matched layer). */
+  const table = (path: string, handler: (ctx: Context) => void): void => {
+    r.get(path, cache, handler);
+  };
 
-  r.get('/Job', (ctx) => {
+  table('/Job', (ctx) => {
     const p = new Params(ctx, ['limit', 'offset', 'order', ...JOB_FILTERS]);
     const w = director.sync();
     const q = jobQuery(w, p);
@@ -64,7 +68,7 @@ export function catRoutes({ director }: RouteDeps): Router {
     list(ctx, ids.map((id) => jobRow(w, w.catalog.job(id)!)), pg);
   });
 
-  r.get('/JobTotals', (ctx) => {
+  table('/JobTotals', (ctx) => {
     const p = new Params(ctx, [...JOB_FILTERS]);
     const w = director.sync();
     const q = jobQuery(w, p);
@@ -85,7 +89,7 @@ export function catRoutes({ director }: RouteDeps): Router {
     ctx.body = { data: [totalsRow(t)], error: 0 };
   });
 
-  r.get('/JobLog', (ctx) => {
+  table('/JobLog', (ctx) => {
     const p = new Params(ctx, ['jobid', 'limit', 'offset']);
     const jobId = p.integer('jobid', 1, 2_147_483_647);
     if (jobId === undefined) throw new ApiError('bad_request', 'Missing parameter "jobid"');
@@ -95,7 +99,7 @@ export function catRoutes({ director }: RouteDeps): Router {
     list(ctx, w.jobLog(jobId, pg.offset, pg.limit).map((l) => logRow(w, l.logId, jobId, l.time, l.text)), pg);
   });
 
-  r.get('/Log', (ctx) => {
+  table('/Log', (ctx) => {
     const p = new Params(ctx, ['jobid', 'limit', 'offset']);
     const pg = page(p);
     const jobIds = p.ids('jobid');
@@ -118,9 +122,9 @@ export function catRoutes({ director }: RouteDeps): Router {
   });
 
   /** The small tables, each filtered by its id column and its name column. */
-  const small = <T>(table: string, idParam: string, nameParam: string, rows: (w: World) => readonly T[],
+  const small = <T>(tableName: string, idParam: string, nameParam: string, rows: (w: World) => readonly T[],
     id: (x: T) => number, name: (x: T) => string, row: (w: World, x: T) => unknown): void => {
-    r.get(`/${table}`, (ctx) => {
+    table(`/${tableName}`, (ctx) => {
       const p = new Params(ctx, ['limit', 'offset', idParam, nameParam]);
       const pg = page(p);
       const ids = p.ids(idParam);
@@ -130,14 +134,14 @@ export function catRoutes({ director }: RouteDeps): Router {
       list(ctx, slice(kept, pg).map((x) => row(w, x)), pg);
     });
   };
-  r.get('/Status', (ctx) => {
+  table('/Status', (ctx) => {
     const p = new Params(ctx, ['limit', 'offset', 'jobstatus']);
     const pg = page(p);
     const wanted = p.letters('jobstatus', STATUS_LETTERS, 'JobStatus');
     list(ctx, slice(STATUS_ROWS.filter((s) => wanted === undefined || wanted.includes(s.jobstatus)), pg), pg);
   });
 
-  r.get('/Version', (ctx) => {
+  table('/Version', (ctx) => {
     new Params(ctx, []);
     ctx.body = { data: [VERSION_ROW], error: 0 };
   });
@@ -147,7 +151,7 @@ export function catRoutes({ director }: RouteDeps): Router {
   small('Storage', 'storageid', 'name', (w) => w.catalog.storages, (x) => x.storageId, (x) => x.name, (_, x) => storageRow(x));
   small('FileSet', 'filesetid', 'fileset', (w) => w.catalog.filesets, (x) => x.filesetId, (x) => x.fileset, filesetRow);
 
-  r.get('/Media', (ctx) => {
+  table('/Media', (ctx) => {
     const p = new Params(ctx, ['limit', 'offset', 'mediaid', 'volumename', 'poolid', 'pool', 'volstatus']);
     const pg = page(p);
     const ids = p.ids('mediaid');
@@ -166,7 +170,7 @@ export function catRoutes({ director }: RouteDeps): Router {
     list(ctx, slice(rows, pg).map((m) => mediaRow(w, m)), pg);
   });
 
-  r.get('/JobMedia', (ctx) => {
+  table('/JobMedia', (ctx) => {
     const p = new Params(ctx, ['limit', 'offset', 'jobid', 'mediaid']);
     const pg = page(p);
     const jobIds = p.ids('jobid');

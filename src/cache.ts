@@ -4,6 +4,9 @@ import type { LiveDirector } from './director.js';
 /** Answers larger than this are not kept: they are rare and would crowd out the rest. */
 const MAX_BODY = 256 * 1024;
 
+/** What Koa sets for a JSON body (`ctx.type = 'json'`), set as is: no MIME lookup per answer. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /**
  * Serialised answers of read-only routes, keyed by URL and valid while the
  * world has not changed (`World.changes`). Dashboards poll the same few URLs
@@ -11,35 +14,46 @@ const MAX_BODY = 256 * 1024;
  * a lookup and a write of ready bytes instead of a rebuild of the rows.
  * Anything that depends on the running clock rather than on the catalog
  * (live progress in status) must not go through here.
+ *
+ * A URL is only noted the first time it is answered, and its bytes kept the
+ * second time: a client walking pages asks each offset once, and keeping
+ * those answers cost a copy of each and tens of MB of buffers for the
+ * garbage collector to chase (on a million-job catalog, the major
+ * collections they brought on were the slowest page answers).
  */
 export class AnswerCache {
-  private entries = new Map<string, { changes: number; body: Buffer }>();
+  /** `body` null: answered once, not kept. */
+  private entries = new Map<string, { changes: number; body: Buffer | null }>();
 
   constructor(private readonly capacity = 512) {}
 
   /**
    * Koa middleware for GET routes whose answer is a function of the URL and
    * the catalog: a hit sends the kept bytes, a miss lets the route answer and
-   * keeps what it sent (errors are never kept).
+   * notes or keeps what it sent (errors are never kept).
    */
   middleware(director: LiveDirector) {
     return async (ctx: Context, next: Next): Promise<void> => {
       if (ctx.method !== 'GET') return next();
       const changes = director.sync().changes;
       const key = ctx.url;
-      const hit = this.entries.get(key);
-      if (hit && hit.changes === changes) {
-        ctx.type = 'application/json';
-        ctx.body = hit.body;
+      const known = this.entries.get(key);
+      const seen = known !== undefined && known.changes === changes;
+      if (seen && known.body) {
+        ctx.set('Content-Type', JSON_TYPE);
+        ctx.body = known.body;
         return;
       }
       await next();
       if (ctx.status !== 200 || ctx.body === null || typeof ctx.body !== 'object' || Buffer.isBuffer(ctx.body)) return;
-      const body = Buffer.from(JSON.stringify(ctx.body));
-      ctx.type = 'application/json';
-      ctx.body = body;
       // The route read the world as of `changes` (it syncs again, but nothing moved in between: no await).
-      if (body.length > MAX_BODY) return;
+      let body: Buffer | null = null;
+      if (seen) {
+        body = Buffer.from(JSON.stringify(ctx.body));
+        ctx.set('Content-Type', JSON_TYPE);
+        ctx.body = body;
+        if (body.length > MAX_BODY) return;
+      }
       this.entries.delete(key);
       this.entries.set(key, { changes, body });
       // Map keeps insertion order: the first key is the least recently built.

@@ -370,25 +370,26 @@ interface Place {
   env: NodeJS.ProcessEnv;
 }
 
-async function place(s: Running): Promise<Place> {
+async function place(s: Running | null): Promise<Place> {
   const cwd = mkdtempSync(join(tmpdir(), 'bacula-mock-docs-'));
   installLike(cwd);
   writeFileSync(join(cwd, 'config.yaml'), `${WORLD}server:\n  port: ${await freePort()}\n`);
   return {
     cwd,
     state: join(mkdtempSync(join(tmpdir(), 'bacula-mock-docs-state-')), 'shell'),
-    env: cleanEnv({ ...serverEnv(s), PATH: `${bin()}:${process.env.PATH}` }),
+    env: cleanEnv({ ...(s ? serverEnv(s) : {}), PATH: `${bin()}:${process.env.PATH}` }),
   };
 }
 
 async function runBlocks(t: Checks, file: string, server: Promise<Running>, groups: number[]): Promise<void> {
   const list = BLOCKS.get(file)!;
-  const s = list.some(runs) ? await server : null;
+  // A page whose examples never reach the server neither waits for it nor rebuilds its world.
+  const s = list.some((b) => runs(b) && /\b(?:bacula-mock|curl)\b/.test(b.text)) ? await server : null;
   if (s && used.has(s)) await baseline(s);
   if (s) used.add(s);
   const ports = new Map<string, number>(s ? [['9101', s.port]] : []);
-  // Only a page with examples to run needs one (and then `s` is set).
-  const at = s && (await place(s));
+  // Only a page with examples to run needs one (and then `at` is set).
+  const at = list.some(runs) ? await place(s) : null;
   let last: { block: Block; ran: Ran } | null = null;
 
   for (const b of list) {

@@ -69,6 +69,8 @@ import { api, ROOT, startServer, tempConfig, type Running } from './helpers/serv
 
 /** The world of every example: config.yaml.dist's defaults, made the same on every run. */
 const WORLD = ['simulation:', '  seed: 2026', '  start_time: "2026-11-22T00:00:00"', ''].join('\n');
+/** WORLD's start_time (the Director's zone is UTC), virtual seconds since the epoch. */
+const WORLD_START = Date.parse('2026-11-22T00:00:00Z') / 1000;
 
 /**
  * The server's own modules, compiled: what the server runs, and loaded without
@@ -288,11 +290,9 @@ const AS_BUILT = ['docs/api-bvfs.md'];
 /**
  * The pages shared out among the servers: those of AS_BUILT first, then the
  * costliest first, each to the server with the least to do so far. Before each
- * page but a server's first, its clock is set going at speed 1 and the world
- * rebuilt from the config (`init` with no arguments) at the virtual time it got
- * to: a rebuild at another virtual time gives the same clients, JobIds, volumes
- * and files with their times moved, so a page sees the world its text shows
- * (the comparison loosens numbers), whatever ran on its server before.
+ * page but a server's first, the world is rebuilt as WORLD has it (see
+ * baseline()), so a page sees the world its text shows whatever ran on its
+ * server before.
  */
 function lanes(files: string[], n: number): string[][] {
   const out = Array.from({ length: n }, () => ({ files: [] as string[], load: 0 }));
@@ -311,11 +311,26 @@ function lanes(files: string[], n: number): string[][] {
 /** Servers a page has run on. */
 const used = new Set<Running>();
 
+/**
+ * Gives a page WORLD's world: rebuilt at the next virtual midnight, a whole
+ * number of days after its start_time, where it is the same day for day (the
+ * same JobIds, volumes and files at the same times of day; a rebuild at another
+ * time of day moves the daily Admin jobs among the others, and with them
+ * JobIds), with the clock going at speed 1. The old world is emptied first so
+ * that the clock's advance to midnight plays nothing.
+ */
 async function baseline(s: Running): Promise<void> {
-  for (const [path, json] of [['/mock/clock', { speed: 1, paused: false }], ['/mock/initialize', {}]] as const) {
+  const post = async (path: string, json: object): Promise<any> => {
     const r = await api(s.url, path, { method: 'POST', json });
     if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
-  }
+    return r.body.data;
+  };
+  const { virtual_epoch: now } = await post('/mock/clock', { paused: true });
+  await post('/mock/reset', {});
+  const toMidnight = (86_400 - ((now - WORLD_START) % 86_400)) % 86_400;
+  if (toMidnight > 0) await post('/mock/clock', { advance: toMidnight });
+  await post('/mock/initialize', {});
+  await post('/mock/clock', { speed: 1, paused: false });
 }
 
 const where = (b: Block): string => `${b.file}:${b.line}`;

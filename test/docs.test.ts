@@ -57,7 +57,7 @@
  */
 import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -69,6 +69,17 @@ import { api, ROOT, startServer, tempConfig, type Running } from './helpers/serv
 
 /** The world of every example: config.yaml.dist's defaults, made the same on every run. */
 const WORLD = ['simulation:', '  seed: 2026', '  start_time: "2026-11-22T00:00:00"', ''].join('\n');
+/**
+ * Everything this run writes, removed at its end: the servers' directories,
+ * the pages' working directories, and what examples make with `mktemp` (their
+ * TMPDIR is in here).
+ */
+const RUN_DIR = mkdtempSync(join(tmpdir(), 'bacula-mock-docs-'));
+const scratch = (name: string): string => mkdtempSync(join(RUN_DIR, `${name}-`));
+const TMP = join(RUN_DIR, 'tmp');
+mkdirSync(TMP);
+t.teardown(() => rmSync(RUN_DIR, { recursive: true, force: true }));
+
 /** WORLD's start_time (the Director's zone is UTC), virtual seconds since the epoch. */
 const WORLD_START = Date.parse('2026-11-22T00:00:00Z') / 1000;
 
@@ -131,7 +142,7 @@ let binDir: string | undefined;
 /** A directory with `bacula-mock` in it, as `npm link` makes it. */
 function bin(): string {
   if (!binDir) {
-    binDir = mkdtempSync(join(tmpdir(), 'bacula-mock-docs-bin-'));
+    binDir = scratch('bin');
     symlinkSync(BIN, join(binDir, 'bacula-mock'));
   }
   return binDir;
@@ -386,13 +397,13 @@ interface Place {
 }
 
 async function place(s: Running | null): Promise<Place> {
-  const cwd = mkdtempSync(join(tmpdir(), 'bacula-mock-docs-'));
+  const cwd = scratch('page');
   installLike(cwd);
   writeFileSync(join(cwd, 'config.yaml'), `${WORLD}server:\n  port: ${await freePort()}\n`);
   return {
     cwd,
-    state: join(mkdtempSync(join(tmpdir(), 'bacula-mock-docs-state-')), 'shell'),
-    env: cleanEnv({ ...(s ? serverEnv(s) : {}), PATH: `${bin()}:${process.env.PATH}` }),
+    state: join(scratch('state'), 'shell'),
+    env: cleanEnv({ ...(s ? serverEnv(s) : {}), PATH: `${bin()}:${process.env.PATH}`, TMPDIR: TMP }),
   };
 }
 
@@ -431,7 +442,7 @@ async function runBlocks(t: Checks, file: string, server: Promise<Running>, grou
         last = null;
         break;
       case 'yaml': {
-        const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-docs-yaml-'));
+        const dir = scratch('yaml');
         writeFileSync(join(dir, 'config.yaml'), b.text);
         try {
           (await fromDist<typeof ConfigModule>('config')).loadConfig(join(dir, 'config.yaml'));
@@ -535,7 +546,7 @@ t.test('markers: a block is run, checked or skipped for a reason, never ignored'
 
 t.test('every example of the manual runs as written', async (t) => {
   const shared = lanes(FILES, SERVERS);
-  const servers = shared.map(() => startServer(tempConfig(WORLD).file));
+  const servers = shared.map(() => startServer(tempConfig(WORLD, scratch('server')).file));
   t.teardown(() => Promise.all(servers.map((p) => p.then((s) => s.stop(), () => null))));
   const results = new Map<string, Checks>();
   // DOCS_EXAMPLES=docs/cli.md,docs/README.md runs the examples of those pages only (while writing them).

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer as createHttp, type Server } from 'node:http';
+import { createServer as createHttp, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { LiveDirector } from './director.js';
 import { createLogger } from './log.js';
 import { drain, Snapshots, trackResponses, type SnapshotAtStop } from './shutdown.js';
 import { DataError, Store } from './store.js';
+import { isMain } from './is-main.js';
 
 export interface StartOptions {
   config?: string;
@@ -24,8 +25,10 @@ export interface StartOptions {
 
 /**
  * Loads the config, opens the saved world and serves it; resolves once
- * listening. Everything that can refuse to start (config, certificates, data
- * files) is checked before the logger opens its files or a socket is bound.
+ * listening. Config and certificates are checked first, then the port is
+ * bound (a port in use is said at once, not after a world of seconds is
+ * loaded, and leaves no data directory behind), then the data files are read;
+ * anything refused closes the socket again before the logger opens its files.
  */
 export async function start(opts: StartOptions = {}): Promise<{ server: Server; close: (reason?: string) => Promise<StopReport>; port: number }> {
   const config = loadConfig(opts.config);
@@ -33,37 +36,45 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
   if (opts.host !== undefined) config.server.host = opts.host;
   const tls = config.server.tls;
   const certs = tls.enabled ? { cert: readFileSync(resolve(config.base, tls.cert_file)), key: readFileSync(resolve(config.base, tls.key_file)) } : null;
-  const store = new Store(resolve(config.base, config.simulation.data_dir));
-  const fromSnapshot = existsSync(store.snapshotPath);
-  const openedAt = performance.now();
-  const { director, warnings } = LiveDirector.open(config, store);
-  const opened = { ms: performance.now() - openedAt, fromSnapshot };
-  const log = createLogger(config, { quiet: opts.quiet });
-  for (const w of warnings) log.warn(w);
-  const tokens = new Tokens(config.authentication.token_ttl);
-  const app = createApp({ config, director, tokens, log });
-  const handler = app.callback();
   const limits = serverLimits(config);
-  const server = certs ? createHttps({ ...certs, ...limits, minVersion: 'TLSv1.2' }, handler) : createHttp(limits, handler);
-  answerUnparsed(server, log, limits.maxHeaderSize);
-  // An `Expect` other than 100-continue: Node would answer a bare 417; the app answers as if it were absent (RFC 9110 §10.1.1 allows either).
-  server.on('checkExpectation', handler);
+  // Bound before the world is opened; requests are taken once it is (opening is synchronous: none can arrive in between).
+  let handler: RequestListener | null = null;
+  const serveRequest: RequestListener = (req, res) => handler?.(req, res);
+  const server = certs ? createHttps({ ...certs, ...limits, minVersion: 'TLSv1.2' }, serveRequest) : createHttp(limits, serveRequest);
   try {
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(config.server.port, config.server.host, () => ok());
     });
   } catch (e) {
-    director.close();
-    log.close();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new Error(`port ${config.server.port} on ${config.server.host} is already in use (another bacula-mock? see \`lsof -i :${config.server.port}\`)`);
     if (err.code === 'EACCES') throw new Error(`no permission to listen on port ${config.server.port} (ports below 1024 need root)`);
     throw err;
   }
+  let opened: { director: LiveDirector; warnings: string[]; ms: number; fromSnapshot: boolean };
+  try {
+    const store = new Store(resolve(config.base, config.simulation.data_dir));
+    const fromSnapshot = existsSync(store.snapshotPath);
+    const openedAt = performance.now();
+    opened = { ...LiveDirector.open(config, store), ms: 0, fromSnapshot };
+    opened.ms = performance.now() - openedAt;
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  const { director, warnings } = opened;
+  const log = createLogger(config, { quiet: opts.quiet });
+  for (const w of warnings) log.warn(w);
+  const tokens = new Tokens(config.authentication.token_ttl);
+  const app = createApp({ config, director, tokens, log });
+  handler = app.callback();
+  answerUnparsed(server, log, limits.maxHeaderSize);
+  // An `Expect` other than 100-continue: Node would answer a bare 417; the app answers as if it were absent (RFC 9110 §10.1.1 allows either).
+  server.on('checkExpectation', handler);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const snapshots = new Snapshots(director, opened);
+  const snapshots = new Snapshots(director, { ms: opened.ms, fromSnapshot: opened.fromSnapshot });
   // Wall-clock housekeeping: record how far virtual time got, sweep tokens, snapshot now and then.
   const housekeeping = cron.schedule('* * * * * *', () => {
     log.flushAll();
@@ -80,6 +91,8 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
       );
     }
   });
+  // A tick the event loop was too busy to run on time (a large init, a snapshot capture): node-cron would warn on stderr for each.
+  housekeeping.on('execution:missed', () => log.debug('housekeeping tick missed: the event loop was busy'));
   log.info({ port, host: config.server.host, tls: tls.enabled, config: config.file }, `bacula-mock listening on ${tls.enabled ? 'https' : 'http'}://${config.server.host}:${port}`);
   const inflight = trackResponses(server);
   const budget = opts.stopSnapshotBudgetMs ?? STOP_SNAPSHOT_BUDGET_MS;
@@ -195,8 +208,7 @@ the one beside package.json, else config.yaml.dist;
 prints PORT=N. SIGTERM or SIGINT stops it gracefully.
 `;
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (isMain) {
+if (isMain(import.meta.url)) {
   let values: { config?: string; port?: string; host?: string; help?: boolean };
   try {
     ({ values } = parseArgs({

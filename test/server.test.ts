@@ -161,3 +161,19 @@ t.test('the server entry point: --help, and one line (exit 2) for an unknown opt
     t.equal(r.stdout, '', 'nothing started');
   }
 });
+
+t.test('a port in use is said before the world is loaded, and leaves no data directory behind', async (t) => {
+  const { createServer } = await import('node:net');
+  const { existsSync } = await import('node:fs');
+  const taken = createServer();
+  await new Promise<void>((ok) => taken.listen(0, '127.0.0.1', ok));
+  const port = (taken.address() as { port: number }).port;
+  const { dir, file } = tempConfig(CONFIG.replace('default_clients: 12', 'default_clients: 2000'));
+  const began = Date.now();
+  const r = spawnSync(process.execPath, [MAIN, '--config', file, '--port', String(port), '--host', '127.0.0.1'], { encoding: 'utf8', timeout: 60_000 });
+  taken.close();
+  t.equal(r.status, 2);
+  t.match(r.stderr, new RegExp(`^bacula-mock: port ${port} on 127\\.0\\.0\\.1 is already in use.*\\n$`));
+  t.notOk(existsSync(join(dir, 'data')), 'no data directory made');
+  t.ok(Date.now() - began < 20_000, `refused in ${Date.now() - began} ms, without building 2,000 clients' history`);
+});

@@ -4,6 +4,7 @@ import { hostname as osHostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generate } from 'selfsigned';
+import { isMain } from './is-main.js';
 
 export interface CertificateOptions {
   /** where the PEM certificate goes (directories are created) */
@@ -127,5 +128,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isMain = process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname);
-if (isMain) process.exitCode = await main(process.argv.slice(2));
+if (isMain(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

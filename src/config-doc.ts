@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CONFIG_SPEC, PROFILE_SPEC, ROOT } from './config.js';
 import type { Spec } from './schema.js';
+import { isMain } from './is-main.js';
 
 /** docs/configuration.md, generated from the schema so the reference cannot drift from the code. */
 export function configReference(): string {
@@ -57,6 +58,6 @@ export function configReference(): string {
 
 export const CONFIG_DOC = join(ROOT, 'docs', 'configuration.md');
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+if (isMain(import.meta.url)) {
   writeFileSync(CONFIG_DOC, configReference());
 }

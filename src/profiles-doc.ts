@@ -1,7 +1,8 @@
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { distribute, ordered, type Profile } from '../engine/profiles.js';
 import { loadBuiltinProfiles, ROOT } from './config.js';
+import { isMain } from './is-main.js';
 
 /** The N of the table's share column: `init 100`, the size of the default world. */
 const SHARE_OF = 100;
@@ -78,6 +79,6 @@ export function builtinProfiles(): Profile[] {
   return profiles;
 }
 
-if (process.argv[1] && realpathSync(resolve(process.argv[1])) === realpathSync(new URL(import.meta.url).pathname)) {
+if (isMain(import.meta.url)) {
   writeFileSync(PROFILES_DOC, profilesDoc(readFileSync(PROFILES_DOC, 'utf8'), builtinProfiles()));
 }

@@ -99,20 +99,21 @@ function asset(ctx: Context, dir: string | null, pkg: string, file: string): voi
 }
 
 /**
- * The API description (docs/openapi.yaml, read and parsed once at start) as
- * JSON and YAML, Swagger UI at /docs and ReDoc at /redoc, both from locally
+ * The API description (docs/openapi.yaml, read at start and parsed the first
+ * time its JSON form is asked for: parsing the 185 KB document took a good
+ * part of every start, which tests and scripts pay many times) as JSON and YAML, Swagger UI at /docs and ReDoc at /redoc, both from locally
  * installed npm packages.
  */
 export const docsRoutes: RouteModule = () => {
   const yamlText = readFileSync(OPENAPI_FILE, 'utf8');
-  const json = JSON.stringify(parse(yamlText));
+  let json: string | undefined;
   const swaggerDir = packageDir('swagger-ui-dist');
   const redocDir = packageDir('redoc');
   const router = new Router();
 
   router.get('/openapi.json', (ctx) => {
     ctx.type = 'application/json; charset=utf-8';
-    ctx.body = json;
+    ctx.body = json ??= JSON.stringify(parse(yamlText));
   });
   router.get('/openapi.yaml', (ctx) => {
     ctx.type = 'application/yaml; charset=utf-8';

@@ -5,6 +5,7 @@ import bodyParser from 'koa-bodyparser';
 import type { Logger } from 'pino';
 import { checkLimit, FailureLimit, requireAuth, sameSecret, Tokens } from './auth.js';
 import type { Config } from './config.js';
+import { AnswerCache } from './cache.js';
 import { cors } from './cors.js';
 import type { LiveDirector } from './director.js';
 import { ApiError, ERRORS, errorBody, shown, toApiError } from './errors.js';
@@ -124,8 +125,9 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   });
 
   const mock = mockRoutes(director, startedReal, realNow);
-  const openAreas = [open, mock.open, ...OPEN_ROUTES.map((area) => area({ config, director }))];
-  const areas = [mock.guarded, ...GUARDED_ROUTES.map((area) => area({ config, director }))];
+  const answers = new AnswerCache();
+  const openAreas = [open, mock.open, ...OPEN_ROUTES.map((area) => area({ config, director, answers }))];
+  const areas = [mock.guarded, ...GUARDED_ROUTES.map((area) => area({ config, director, answers }))];
   const routers = [...openAreas, ...areas];
   /** The methods some route answers on `path` (HEAD with GET). */
   const methodsOf = (path: string): string[] => [...new Set(routers.flatMap((r) => r.match(path, 'GET').path.flatMap((l) => l.methods)))];
@@ -189,6 +191,14 @@ export function createApp({ config, director, tokens, log, realNow = Date.now }:
   // matched after it does not run).
   const routes = new Router();
   for (const r of [...openAreas, guarded]) routes.use(r.routes());
+  // A GET whose answer is kept (cache.ts) was routed before: the same
+  // admission, then the kept bytes, without matching it against every route
+  // again (most of what a dashboard's polls cost). Kept answers are all of
+  // authenticated routes.
+  app.use((ctx, next) => {
+    if (ctx.method !== 'GET' || !answers.holds(ctx.url)) return next();
+    return guard(ctx, () => admitted(ctx, () => (answers.serve(ctx, director) ? Promise.resolve() : next())));
+  });
   app.use(routes.routes());
 
   // Anything else: a known path with another method is 405; unknown paths still

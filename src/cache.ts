@@ -27,6 +27,20 @@ export class AnswerCache {
 
   constructor(private readonly capacity = 512) {}
 
+  /** Whether bytes are kept for `url`, current or not (a lookup without bringing the world up to date). */
+  holds(url: string): boolean {
+    return this.entries.get(url)?.body != null;
+  }
+
+  /** Sends the kept answer of a GET if it is current; false when there is none. */
+  serve(ctx: Context, director: LiveDirector): boolean {
+    const known = this.entries.get(ctx.url);
+    if (!known?.body || known.changes !== director.sync().changes) return false;
+    ctx.set('Content-Type', JSON_TYPE);
+    ctx.body = known.body;
+    return true;
+  }
+
   /**
    * Koa middleware for GET routes whose answer is a function of the URL and
    * the catalog: a hit sends the kept bytes, a miss lets the route answer and

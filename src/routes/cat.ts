@@ -3,7 +3,6 @@ import type { Context } from 'koa';
 import { findJobIds, forEachJobId, isEmptyQuery, type JobQuery } from '../../engine/jobquery.js';
 import { emptyFacts } from '../../engine/jobstore.js';
 import type { World } from '../../engine/world.js';
-import { AnswerCache } from '../cache.js';
 import { ApiError } from '../errors.js';
 import { page, Params } from '../params.js';
 import {
@@ -51,9 +50,9 @@ function jobQuery(w: World, p: Params): JobQuery {
 }
 
 /** `/cat/<Table>`: the catalog tables, read-only, paged. */
-export function catRoutes({ director }: RouteDeps): Router {
+export function catRoutes({ director, answers }: RouteDeps): Router {
   const r = new Router({ prefix: '/cat' });
-  const cache = new AnswerCache().middleware(director);
+  const cache = answers.middleware(director);
   /** A table's route; its answers go through the cache (a middleware of each route rather than of the router: @koa/router pays per matched layer). */
   const table = (path: string, handler: (ctx: Context) => void): void => {
     r.get(path, cache, handler);

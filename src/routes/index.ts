@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Config } from '../config.js';
+import type { AnswerCache } from '../cache.js';
 import type { LiveDirector } from '../director.js';
 import { docsRoutes } from './docs.js';
 import { catRoutes } from './cat.js';
@@ -13,6 +14,8 @@ import { bvfsRoutes } from './bvfs.js';
 export interface RouteDeps {
   config: Config;
   director: LiveDirector;
+  /** kept answers of read-only GET routes (app.ts serves a current one before matching routes) */
+  answers: AnswerCache;
 }
 
 /** A module of authenticated routes: one area of the API (catalog, commands, status, ...). */

@@ -166,6 +166,8 @@ export class Catalog {
   /** ascending JobIds per JobStatus letter */
   jobsByStatus = new Map<string, SortedIds>();
   totals: Totals = emptyTotals();
+  /** JobIds up to the top that are not in the Job table (purged, pruned, never stored), ascending */
+  private gaps: number[] = [];
 
   constructor() {
     this.store.volumeName = (mediaId) => this.mediaById(mediaId)?.volumeName ?? '';
@@ -250,10 +252,31 @@ export class Catalog {
         t.joberrors += errors;
       }
     });
+    this.gaps = [];
+    for (let id = 1; id <= this.store.maxId; id++) if (!this.store.has(id)) this.gaps.push(id);
+  }
+
+  /**
+   * The JobId of rank `rank` among the jobs in the catalog (0 = the lowest),
+   * for `rank` below `totals.jobs`: O(log gaps), so a deep page of the whole
+   * table does not walk the jobs before it once a job has been purged.
+   */
+  jobIdAt(rank: number): number {
+    // A gap at index i lies below the answer when fewer than rank + 1 jobs are under it: gaps[i] - 1 - i < rank + 1.
+    const g = this.gaps;
+    let lo = 0;
+    let hi = g.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (g[mid] - mid <= rank + 1) lo = mid + 1;
+      else hi = mid;
+    }
+    return rank + 1 + lo;
   }
 
   /** Adds a new job to the tables and the indexes. */
   insertJob(job: JobRecord): void {
+    for (let id = this.store.maxId + 1; id < job.jobId; id++) this.gaps.push(id);
     this.store.add(job);
     let byClient = this.jobsByClient.get(job.clientId);
     if (!byClient) this.jobsByClient.set(job.clientId, (byClient = new SortedIds()));
@@ -296,7 +319,10 @@ export class Catalog {
         t.joberrors -= job.jobErrors;
       }
     }
-    if (gone.size) this.log.forget(gone);
+    if (!gone.size) return;
+    this.log.forget(gone);
+    for (const id of gone) this.gaps.push(id);
+    this.gaps.sort((a, b) => a - b);
   }
 
   private indexStatus(job: JobRecord, old: string | null): void {

@@ -102,9 +102,8 @@ function plan(catalog: Catalog, q: JobQuery): { sources: Source[]; residual: ((i
     sources = clientSources;
     if (statusSources) conditions.push(hasLetter('status', q.statuses!));
   } else {
-    sources = [{ size: store.maxId, at: (i) => i + 1 }];
-    // Not every JobId below the top still exists (purged, pruned).
-    if (catalog.totals.jobs !== store.maxId) conditions.push(() => true);
+    // Every job by rank: JobIds purged or pruned are skipped, not visited.
+    sources = [{ size: catalog.totals.jobs, at: (i) => catalog.jobIdAt(i) }];
   }
   if (q.name !== undefined) conditions.push((f) => f.name === q.name);
   if (q.levels !== undefined) conditions.push(hasLetter('level', q.levels));

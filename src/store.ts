@@ -67,13 +67,18 @@ export class Store {
     if (existsSync(this.snapshotPath)) ({ world, clock, seq: snapSeq } = this.readSnapshot());
     const records: JournalRecord[] = [];
     let lastSeq = snapSeq;
+    // Beside a snapshot there is always a whole journal: the one before it, or a fresh one put in place by rename.
+    const cutShort = (what: string): DataError => new DataError(`${this.journalPath}: ${what}, beside a snapshot: the records after the snapshot are lost; refusing to start (move the journal away to start from the snapshot alone)`);
     if (existsSync(this.journalPath)) {
       let lineNo = 0;
       let goodBytes = 0;
+      let prevSeq: number | null = null;
       for (const line of readLines(this.journalPath)) {
         lineNo++;
         if (lineNo === 1) {
           if (!line.complete && JSON.stringify(JOURNAL_FORMAT).startsWith(line.text)) {
+            // Beside a snapshot this is damage: every version put the journal after a snapshot in place by rename, header and all.
+            if (world) throw cutShort('its header line is cut short');
             // Written by a version that did not create journals by rename, and stopped mid-header.
             warnings.push(`${this.journalPath}:1: the journal's header was half-written and nothing after it; starting the journal afresh`);
             this.freshJournal();
@@ -111,10 +116,17 @@ export class Store {
           }
           throw new DataError(`${this.journalPath}:${lineNo}: corrupt record (checksum mismatch); refusing to start over the saved world`);
         }
+        // Records are numbered without gaps, the first at most one past those the snapshot holds (a whole line lost passes its checksums).
+        if (prevSeq === null ? rec.seq > snapSeq + 1 : rec.seq !== prevSeq + 1) {
+          const after = prevSeq === null ? `a snapshot holding records up to ${snapSeq}` : `record ${prevSeq}`;
+          throw new DataError(`${this.journalPath}:${lineNo}: record ${rec.seq} follows ${after} (records are missing); refusing to start over the saved world`);
+        }
+        prevSeq = rec.seq;
         goodBytes += line.bytes;
         if (rec.seq > snapSeq) records.push(rec);
         lastSeq = Math.max(lastSeq, rec.seq);
       }
+      if (lineNo === 0 && world) throw cutShort('it is empty');
     }
     this.seq = lastSeq;
     return { world, clock, records, warnings };

@@ -54,8 +54,8 @@ export class Api {
           ok({ status: res.statusCode!, body });
         });
       });
-      req.on('error', fail);
-      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path}: no answer in 30 s`)));
+      req.on('error', (e) => fail(new Error(`${method} ${path}: ${e.message}`)));
+      req.setTimeout(30_000, () => req.destroy(new Error('no answer in 30 s')));
       if (onSent) req.once('finish', onSent);
       req.end(data);
     }).finally(() => this.inflight--);

@@ -196,7 +196,8 @@ async function one(user: Api, kind: Kind, dueAt: number): Promise<void> {
     else if (r.status !== 200 || r.body.error !== 0) error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
     else if (kind === 'run') world.ours.push(r.body.data.jobid);
   } catch (e) {
-    error(`${method} ${path}: ${(e as Error).message}`);
+    // It names the request.
+    error((e as Error).message);
   }
 }
 

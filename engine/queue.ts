@@ -44,16 +44,11 @@ export class JobQueue {
     return true;
   }
 
-  /** JobIds in start order; safe to `remove` while iterating (a compaction leaves the array being walked alone). */
-  *[Symbol.iterator](): IterableIterator<number> {
-    const ids = this.ids;
-    for (let i = this.ids === ids ? this.head : 0; i < ids.length; i++) if (ids[i] !== 0 && this.where.has(ids[i])) yield ids[i];
-  }
-
   /**
-   * Calls `visit` with each JobId in start order until it returns false. The
-   * allocation-free form of iteration for the Director's start pass, which
-   * walks a queue of hundreds of waiting jobs at every job's end.
+   * Calls `visit` with each JobId in start order until it returns false;
+   * `visit` may `remove` jobs (a compaction leaves the array being walked
+   * alone). Allocation-free: the Director's start pass walks a queue of
+   * hundreds of waiting jobs at every job's end.
    */
   walk(visit: (jobId: number) => boolean): void {
     const ids = this.ids;
@@ -63,8 +58,18 @@ export class JobQueue {
     }
   }
 
+  /** The JobIds in start order, as a copy. */
   toArray(): number[] {
-    return [...this];
+    const out: number[] = [];
+    this.walk((id) => {
+      out.push(id);
+      return true;
+    });
+    return out;
+  }
+
+  [Symbol.iterator](): IterableIterator<number> {
+    return this.toArray()[Symbol.iterator]();
   }
 
   private compact(): void {

@@ -1274,7 +1274,7 @@ export class World extends EventEmitter<WorldEvents> {
   }
 }
 
-/** Key of a client's backups of one FileSet, in the maps of prior backups. */
+/** A client's last successful backups of one FileSet. */
 interface PriorBackup {
   filesetId: number;
   /** JobId and start of the last successful Full (0 before any) */

@@ -16,10 +16,11 @@ t.test('removing while walking the queue visits every other job once', async (t)
   const q = new JobQueue();
   for (let id = 1; id <= 200; id++) q.insert(id, 10);
   const seen: number[] = [];
-  for (const id of q) {
+  q.walk((id) => {
     seen.push(id);
     if (id % 2) q.remove(id);
-  }
+    return true;
+  });
   t.equal(seen.length, 200);
   t.same(q.toArray(), Array.from({ length: 100 }, (_, i) => 2 * (i + 1)));
   t.notOk(q.has(1));

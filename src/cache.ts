@@ -1,11 +1,9 @@
 import type { Context, Next } from 'koa';
 import type { LiveDirector } from './director.js';
+import { JSON_TYPE } from './headers.js';
 
 /** Answers larger than this are not kept: they are rare and would crowd out the rest. */
 const MAX_BODY = 256 * 1024;
-
-/** What Koa sets for a JSON body (`ctx.type = 'json'`), set as is: no MIME lookup per answer. */
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * Serialised answers of read-only routes, keyed by URL and valid while the

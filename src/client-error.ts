@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { ApiError, ERRORS, errorBody } from './errors.js';
-import { DEFAULT_CSP, SECURITY_HEADERS } from './headers.js';
+import { DEFAULT_CSP, JSON_TYPE, SECURITY_HEADERS } from './headers.js';
 
 /** Methods the API answers somewhere (the `Allow` of a refused CONNECT). */
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
@@ -16,7 +16,7 @@ export function rawAnswer(e: ApiError): string {
   const body = JSON.stringify(errorBody(e));
   const status = ERRORS[e.kind].status;
   const headers: Record<string, string | number> = {
-    'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body),
+    'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body),
     ...SECURITY_HEADERS, 'Content-Security-Policy': DEFAULT_CSP, ...e.headers, Connection: 'close',
   };
   return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`;

@@ -18,3 +18,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * set their own, which allows their scripts (routes/docs.ts).
  */
 export const DEFAULT_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The Content-Type of every JSON answer, as Koa's `ctx.type = 'json'` would
+ * set it; set as is where the bytes are ready (no MIME lookup per answer).
+ */
+export const JSON_TYPE = 'application/json; charset=utf-8';

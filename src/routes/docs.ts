@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT } from '../config.js';
 import { ApiError } from '../errors.js';
+import { JSON_TYPE } from '../headers.js';
 import type { RouteModule } from './index.js';
 
 /** The API description every page and test reads: docs/openapi.yaml. */
@@ -112,7 +113,7 @@ export const docsRoutes: RouteModule = () => {
   const router = new Router();
 
   router.get('/openapi.json', (ctx) => {
-    ctx.type = 'application/json; charset=utf-8';
+    ctx.type = JSON_TYPE;
     ctx.body = json ??= JSON.stringify(parse(yamlText));
   });
   router.get('/openapi.yaml', (ctx) => {

@@ -5,6 +5,12 @@ import { JSON_TYPE } from './headers.js';
 /** Answers larger than this are not kept: they are rare and would crowd out the rest. */
 const MAX_BODY = 256 * 1024;
 
+/** Answers with JSON bytes as they are: no serialisation, no MIME lookup. */
+function send(ctx: Context, body: Buffer): void {
+  ctx.set('Content-Type', JSON_TYPE);
+  ctx.body = body;
+}
+
 /**
  * Serialised answers of read-only routes, keyed by URL and valid while the
  * world has not changed (`World.changes`). Dashboards poll the same few URLs
@@ -34,8 +40,7 @@ export class AnswerCache {
   serve(ctx: Context, director: LiveDirector): boolean {
     const known = this.entries.get(ctx.url);
     if (!known?.body || known.changes !== director.sync().changes) return false;
-    ctx.set('Content-Type', JSON_TYPE);
-    ctx.body = known.body;
+    send(ctx, known.body);
     return true;
   }
 
@@ -52,8 +57,7 @@ export class AnswerCache {
       const known = this.entries.get(key);
       const seen = known !== undefined && known.changes === changes;
       if (seen && known.body) {
-        ctx.set('Content-Type', JSON_TYPE);
-        ctx.body = known.body;
+        send(ctx, known.body);
         return;
       }
       await next();
@@ -62,8 +66,7 @@ export class AnswerCache {
       let body: Buffer | null = null;
       if (seen) {
         body = Buffer.from(JSON.stringify(ctx.body));
-        ctx.set('Content-Type', JSON_TYPE);
-        ctx.body = body;
+        send(ctx, body);
         if (body.length > MAX_BODY) return;
       }
       this.entries.delete(key);

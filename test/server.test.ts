@@ -76,6 +76,25 @@ t.test('20 failed authentications from one address within 5 minutes: 429 with Re
   t.equal((await getFrom(s.url, '/mock/health', '127.0.0.7', '')).status, 200, 'health stays open to the blocked address');
 });
 
+t.test('a page polled again and again answers the same JSON, still asks for credentials, and shows a change at once', async (t) => {
+  const s = await startServer(tempConfig(CONFIG).file);
+  t.teardown(() => s.stop());
+  await api(s.url, '/mock/clock', { method: 'POST', json: { paused: true } });
+  // The first answer is built, the second kept, the third and later sent from what was kept.
+  const polls = [];
+  for (let i = 0; i < 4; i++) polls.push(await api(s.url, '/cat/JobTotals'));
+  for (const [i, p] of polls.entries()) {
+    t.equal(p.status, 200, `poll ${i + 1} is a 200`);
+    t.equal(p.headers.get('content-type'), 'application/json; charset=utf-8', `poll ${i + 1} is JSON`);
+    t.same(p.body, polls[0].body, `poll ${i + 1} answers as the first`);
+  }
+  t.equal((await api(s.url, '/cat/JobTotals', { headers: { Authorization: '' } })).status, 401, 'a kept page still needs credentials');
+  const client = (await api(s.url, '/cat/Client')).body.data[0].name;
+  t.equal((await api(s.url, '/cmd/run', { method: 'POST', json: { job: `backup-${client}`, level: 'F' } })).status, 200);
+  const after = await api(s.url, '/cat/JobTotals');
+  t.equal(after.body.data[0].jobs, polls[0].body.data[0].jobs + 1, 'the job just run is counted at once');
+});
+
 t.test('initialize, clock and reset drive the engine', async (t) => {
   const s = await startServer(tempConfig(CONFIG).file);
   t.teardown(() => s.stop());

@@ -100,10 +100,11 @@ function asset(ctx: Context, dir: string | null, pkg: string, file: string): voi
 }
 
 /**
- * The API description (docs/openapi.yaml, read at start and parsed the first
- * time its JSON form is asked for: parsing the 185 KB document took a good
- * part of every start, which tests and scripts pay many times) as JSON and YAML, Swagger UI at /docs and ReDoc at /redoc, both from locally
- * installed npm packages.
+ * The API description as JSON and YAML, Swagger UI at /docs and ReDoc at
+ * /redoc, both from locally installed npm packages. docs/openapi.yaml is read
+ * at start but parsed only the first time its JSON form is asked for: parsing
+ * the 185 KB document took a good part of every start, which tests and
+ * scripts pay many times.
  */
 export const docsRoutes: RouteModule = () => {
   const yamlText = readFileSync(OPENAPI_FILE, 'utf8');

@@ -132,13 +132,27 @@ export class Store {
     return { world, clock, records, warnings };
   }
 
-  /** Appends a record and makes it durable before returning. */
+  /**
+   * Appends a record and makes it durable before returning. A write or fsync
+   * that fails leaves nothing of the record: the journal is cut back to where
+   * it ended and the record's number is given back, so the next record follows
+   * without a gap (a gap or a half line would make the next start refuse).
+   */
   append(cmd: Command, t: number, durable = true): JournalRecord {
-    const full: JournalRecord = { ...cmd, seq: ++this.seq, t };
+    const full: JournalRecord = { ...cmd, seq: this.seq + 1, t };
     const fd = this.open();
     const json = JSON.stringify(full);
-    writeSync(fd, `${digest(json)} ${json}\n`);
-    if (durable) fsyncSync(fd);
+    const line = Buffer.from(`${digest(json)} ${json}\n`);
+    let written = 0;
+    try {
+      // A write may take only part of the line (a full disk, a file size limit).
+      while (written < line.length) written += writeSync(fd, line, written);
+      if (durable) fsyncSync(fd);
+    } catch (e) {
+      ftruncateSync(fd, fstatSync(fd).size - written);
+      throw e;
+    }
+    this.seq = full.seq;
     this.pending++;
     return full;
   }

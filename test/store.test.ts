@@ -1,5 +1,6 @@
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { world } from './fixtures/world.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +86,42 @@ t.test('a background snapshot stopped midway loses nothing and leaves no half-wr
   const header = JSON.parse(readFileSync(join(dir, 'world.snapshot'), 'utf8').split('\n', 1)[0]);
   const records = new Store(dir).load().records.map((r) => r.seq);
   t.ok(header.seq === 1 ? records.join() === '2' : header.seq === 2 && records.length === 0, `snapshot at ${header.seq}, journal ${JSON.stringify(records)}`);
+});
+
+t.test('a record the disk refuses leaves nothing in the journal and gives its number back', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const journal = join(dir, 'world.journal');
+  // A child limited to 4 KB files (ulimit -f, 1024-byte blocks in bash; node ignores SIGXFSZ): the
+  // long record's first write takes part of it, the next fails with EFBIG; the short ones fit.
+  const script = `
+    import { statSync } from 'node:fs';
+    import { Store } from ${JSON.stringify(new URL('../dist/src/store.js', import.meta.url).href)};
+    const [dir, journal] = process.argv.slice(1);
+    const store = new Store(dir);
+    store.load();
+    store.append({ op: 'tick' }, 1);
+    const before = statSync(journal).size;
+    let error = null;
+    try {
+      store.append({ op: 'label', volume: 'V'.repeat(6000), pool: 'Default' }, 2);
+    } catch (e) {
+      error = e.code;
+    }
+    const after = statSync(journal).size;
+    const next = store.append({ op: 'tick' }, 3).seq;
+    store.close();
+    process.stdout.write(JSON.stringify({ before, after, error, next }));
+  `;
+  // Plain node on the compiled code (`npm test` builds first): tap's hooks catch SIGXFSZ and die of it.
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  const child = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$@"', '--', process.execPath, '--input-type=module', '-e', script, dir, journal], { encoding: 'utf8', env });
+  t.equal(child.status, 0, `${child.signal ?? ''} ${child.stderr}`);
+  const seen = JSON.parse(child.stdout);
+  t.equal(seen.error, 'EFBIG', 'the append threw what the disk said');
+  t.equal(seen.after, seen.before, 'the part of the record that was written is cut off again');
+  t.equal(seen.next, 2, 'the next record takes the number of the refused one');
+  const loaded = new Store(dir).load();
+  t.same(loaded.warnings, [], 'no half-written line to drop');
+  t.same(loaded.records.map((r) => [r.op, r.seq, r.t]), [['tick', 1, 1], ['tick', 2, 3]], 'the journal reads back whole, without a gap');
+  t.equal(statSync(journal).size, readFileSync(journal, 'utf8').length);
 });

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { rawFlag } from '../lib/command.js';
-import { CliError } from '../lib/errors.js';
 import { waitFlag } from '../lib/job-flags.js';
 import { QueueCommand, type Queued } from '../lib/queue-command.js';
 
@@ -14,8 +13,8 @@ export default class Restore extends QueueCommand {
     '<%= config.bin %> restore --jobid 42 --files 100',
   ];
   static override flags = {
-    jobid: Flags.integer({ description: 'JobId of the backup to restore', min: 1 }),
-    client: Flags.string({ description: 'restore the latest backups of this client (with --jobid: the client the files go to)' }),
+    jobid: Flags.integer({ description: 'JobId of the backup to restore', min: 1, atLeastOne: ['jobid', 'client'] }),
+    client: Flags.string({ description: 'restore the latest backups of this client (with --jobid: the client the files go to)', atLeastOne: ['jobid', 'client'] }),
     where: Flags.string({ description: 'where files are restored (default: the Restore Job\'s Where, /tmp/bacula-restores)' }),
     file: Flags.string({ description: 'a file or directory to restore (repeat for more)', multiple: true, exclusive: ['files'] }),
     files: Flags.integer({ description: 'restore only this many files', min: 1, exclusive: ['file'] }),
@@ -25,7 +24,6 @@ export default class Restore extends QueueCommand {
 
   async run(): Promise<unknown> {
     const { flags } = await this.parse(Restore);
-    if (flags.jobid === undefined && flags.client === undefined) throw new CliError('bad_request', 'give --jobid or --client (see bacula-mock restore --help)');
     const api = this.connect(flags);
     const answer = await api.post<{ data: Queued; error: number }>('/cmd/restore', { jobid: flags.jobid, client: flags.client, where: flags.where, files: flags.file ?? flags.files });
     return this.queued(api, answer, flags, 'Restore');

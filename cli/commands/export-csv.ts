@@ -38,7 +38,6 @@ export default class ExportCsv extends ApiCommand {
         yield stringify(page.map((row) => columns!.map((c) => (row as unknown as Record<string, unknown>)[c])), { header, columns });
       }
     }
-    await writeExport(csv(), flags.output);
-    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${plural(n, 'job')}${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
+    await writeExport(csv(), flags.output, () => plural(n, 'job'));
   }
 }

@@ -31,7 +31,6 @@ export default class ExportErrors extends ApiCommand {
       }
       yield open + (n ? '\n]\n' : ']\n');
     }
-    await writeExport(json(), flags.output);
-    if (flags.output !== undefined || process.stderr.isTTY) this.note(`Exported ${plural(n, 'failed job')}${flags.output === undefined ? '' : ` to ${flags.output}`}.`);
+    await writeExport(json(), flags.output, () => plural(n, 'failed job'));
   }
 }

@@ -12,14 +12,16 @@ export const exportFlags = {
 };
 
 /**
- * Writes an export to the file of `--output`, else to stdout (left open).
- * Nothing is opened before the first chunk is ready, so a refused first
+ * Writes an export to the file of `--output`, else to stdout (left open), then
+ * says on stderr how many of what (`said`, asked at the end) went where: always
+ * for a file, on a terminal only for stdout (a pipe's reader wants the data
+ * alone). Nothing is opened before the first chunk is ready, so a refused first
  * request leaves no empty file behind. stdout is written by hand, not through
  * `stream.pipeline`: when the source fails, pipeline destroys its
  * destination, and a destroyed stdout turns the CLI's one-line error into an
  * uncaught stack trace.
  */
-export async function writeExport(chunks: AsyncIterable<string>, output: string | undefined): Promise<void> {
+export async function writeExport(chunks: AsyncIterable<string>, output: string | undefined, said: () => string): Promise<void> {
   const source = chunks[Symbol.asyncIterator]();
   const first = await source.next();
   async function* all(): AsyncGenerator<string> {
@@ -29,6 +31,7 @@ export async function writeExport(chunks: AsyncIterable<string>, output: string 
   }
   if (output === undefined) {
     for await (const chunk of all()) if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    if (process.stderr.isTTY) process.stderr.write(`Exported ${said()}.\n`);
     return;
   }
   try {
@@ -36,4 +39,5 @@ export async function writeExport(chunks: AsyncIterable<string>, output: string 
   } catch (e) {
     throw e instanceof CliError ? e : new CliError('bad_request', `cannot write ${output}: ${(e as Error).message}`);
   }
+  process.stderr.write(`Exported ${said()} to ${output}.\n`);
 }

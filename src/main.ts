@@ -86,7 +86,9 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
       // What the event loop was held for: capturing the world; the worker writes it.
       const held = Math.round(performance.now() - began);
       writing.then(
-        (ms) => log.debug({ ms: Math.round(ms), held_ms: held }, 'snapshot written'),
+        (ms) => {
+          if (ms !== null) log.debug({ ms: Math.round(ms), held_ms: held }, 'snapshot written');
+        },
         (err: Error) => log.warn({ err: err.message }, 'snapshot not written; the journal still holds every acknowledged command'),
       );
     }

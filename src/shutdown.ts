@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { LiveDirector } from './director.js';
+import { SnapshotCanceled } from './store.js';
 
 /** Responses not yet finished, so a stop can wait for them. */
 export function trackResponses(server: Server): Set<ServerResponse> {
@@ -85,9 +86,9 @@ export class Snapshots {
   /**
    * Writes the snapshot from a worker thread (the housekeeping way: the event
    * loop is held only while the world is captured); resolves with the real ms
-   * the whole write took.
+   * the whole write took, or null if a stop canceled it to write its own.
    */
-  async takeInBackground(): Promise<number> {
+  async takeInBackground(): Promise<number | null> {
     this.lastAt = this.realNow();
     const rebuiltBefore = this.rebuilt;
     this.rebuilt = false;
@@ -95,6 +96,7 @@ export class Snapshots {
       this.taken(await this.director.snapshotInBackground());
     } catch (e) {
       this.rebuilt ||= rebuiltBefore;
+      if (e instanceof SnapshotCanceled) return null;
       throw e;
     }
     return this.costMs;

@@ -21,6 +21,14 @@ export class DataError extends Error {
   }
 }
 
+/** A background snapshot stopped before it was in place (a stop writes its own). */
+export class SnapshotCanceled extends Error {
+  constructor() {
+    super('snapshot canceled');
+    this.name = 'SnapshotCanceled';
+  }
+}
+
 const digest = (s: string): string => createHash('sha1').update(s).digest('hex').slice(0, 12);
 
 export interface Loaded {
@@ -217,7 +225,7 @@ export class Store {
       cancel = () => {
         worker.off('message', settle);
         worker.off('error', crashed);
-        fail(new Error('snapshot canceled'));
+        fail(new SnapshotCanceled());
       };
       worker.on('message', settle);
       worker.once('error', crashed);

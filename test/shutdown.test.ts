@@ -1,8 +1,12 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readFileSync, statSync } from 'node:fs';
 import { get, Agent } from 'node:http';
 import { join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { LiveDirector, worldSettings } from '../src/director.js';
 import { start } from '../src/main.js';
+import { Snapshots } from '../src/shutdown.js';
+import { Store } from '../src/store.js';
 import { api, BASIC, startServer, tempConfig, type Running } from './helpers/server.js';
 
 /** The default world (100 clients, 7 days of history); only the log file is moved. */
@@ -125,4 +129,21 @@ t.test('a stop skips a snapshot that would take longer than its budget; the jour
   // With the default budget a small world is written.
   await api(url, '/cmd/label', { method: 'POST', json: { volume: 'AfterSnap2', pool: 'Default' } });
   t.match(await srv.close(), { snapshot: 'written' });
+});
+
+/** A small world opened in-process, as start() opens it, with its snapshot rule. */
+function smallWorld(t: Test, fromSnapshot: boolean): { director: LiveDirector; snapshots: Snapshots; file: string } {
+  const { dir, file } = tempConfig(['simulation:', '  default_clients: 5', '  history_days: 1', DEFAULTS].join('\n'));
+  const config = loadConfig(file);
+  const { director } = LiveDirector.open(config, new Store(join(dir, 'data')));
+  t.teardown(() => director.close());
+  return { director, snapshots: new Snapshots(director, { ms: 0, fromSnapshot }), file };
+}
+
+t.test('a stop that cancels a housekeeping snapshot is no failure of it: the housekeeping hears null, the stop writes its own', async (t) => {
+  const { snapshots } = smallWorld(t, false);
+  const housekeeping = snapshots.takeInBackground();
+  const stop = await snapshots.atStop(60_000);
+  t.equal(await housekeeping, null, 'the canceled snapshot resolves null (nothing to warn of)');
+  t.match(stop, { snapshot: 'written' }, 'the world, new, is still written by the stop');
 });

@@ -37,7 +37,8 @@ export async function writeExport(chunks: AsyncIterable<string>, output: string 
   try {
     await pipeline(Readable.from(all()), createWriteStream(output));
   } catch (e) {
-    throw e instanceof CliError ? e : new CliError('bad_request', `cannot write ${output}: ${(e as Error).message}`);
+    // The file's own failures (open, write) carry a syscall; the source's (a refused request, a bug) go on as they are.
+    throw (e as NodeJS.ErrnoException).syscall ? new CliError('bad_request', `cannot write ${output}: ${(e as Error).message}`) : e;
   }
   process.stderr.write(`Exported ${said()} to ${output}.\n`);
 }

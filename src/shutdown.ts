@@ -79,8 +79,8 @@ export class Snapshots {
   take(): number {
     const began = performance.now();
     this.director.snapshot();
-    this.taken(performance.now() - began);
-    return this.costMs;
+    this.rebuilt = false;
+    return this.taken(performance.now() - began);
   }
 
   /**
@@ -90,22 +90,22 @@ export class Snapshots {
    */
   async takeInBackground(): Promise<number | null> {
     this.lastAt = this.realNow();
+    // Cleared at the capture, so a reset while the worker writes leaves the world rebuilt.
     const rebuiltBefore = this.rebuilt;
     this.rebuilt = false;
     try {
-      this.taken(await this.director.snapshotInBackground());
+      return this.taken(await this.director.snapshotInBackground());
     } catch (e) {
       this.rebuilt ||= rebuiltBefore;
       if (e instanceof SnapshotCanceled) return null;
       throw e;
     }
-    return this.costMs;
   }
 
-  private taken(ms: number): void {
+  private taken(ms: number): number {
     this.costMs = ms;
-    this.rebuilt = false;
     this.lastAt = this.realNow();
+    return ms;
   }
 
   /**

@@ -147,3 +147,11 @@ t.test('a stop that cancels a housekeeping snapshot is no failure of it: the hou
   t.equal(await housekeeping, null, 'the canceled snapshot resolves null (nothing to warn of)');
   t.match(stop, { snapshot: 'written' }, 'the world, new, is still written by the stop');
 });
+
+t.test('a world reset while a background snapshot is written is still a rebuilt world at the stop', async (t) => {
+  const { director, snapshots, file } = smallWorld(t, true);
+  const writing = snapshots.takeInBackground();
+  director.command({ op: 'reset', settings: worldSettings(loadConfig(file)) });
+  t.type(await writing, 'number', 'the snapshot of the world before the reset was written');
+  t.match(await snapshots.atStop(0), { snapshot: 'written' }, 'written despite a budget of 0: replaying the reset would cost more');
+});

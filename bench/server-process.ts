@@ -1,10 +1,14 @@
 /**
- * What the benchmarks that drive a real server share: the server as a child
- * process (`node dist/src/main.js` on an ephemeral port), an HTTP client that
- * can tell when a request has left, and a seeded random stream.
+ * What the benchmarks and the tests that drive a real server share: the
+ * server as a child process (`node dist/src/main.js` on an ephemeral port) on
+ * a config in a temp dir, an HTTP client that can tell when a request has
+ * left, and a seeded random stream.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const BASIC = 'Basic ' + Buffer.from('admin:bacula2026').toString('base64');
 export const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
@@ -73,11 +77,28 @@ export class Api {
   }
 }
 
-/** Servers still running; killed if this process ends first (a test runner's timeout), so none outlives it. */
+/** A fresh directory under the OS temp dir, its name starting with `prefix`. */
+export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** A temp dir with a config.yaml of `yaml` (the defaults where it says nothing). */
+export function tempConfig(yaml = '', dir = tempDir('bacula-mock-')): { dir: string; file: string } {
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, yaml);
+  return { dir, file };
+}
+
+/** Children still running; killed if this process ends first (a test runner's timeout), so none outlives it. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
+
+/** Has `child` killed if this process ends before it; `child` back. */
+export function killedWithUs(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
 
 /** One run of `node dist/src/main.js`: `ready` resolves with the port once it listens. */
 export class ServerProcess {
@@ -96,11 +117,8 @@ export class ServerProcess {
   /** `nodeArgs` go before the script (`--import`, `--max-old-space-size=...`). */
   constructor(main: string, configFile: string, nodeArgs: string[] = []) {
     this.child = spawn(process.execPath, [...nodeArgs, main, '--config', configFile, '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    running.add(this.child);
-    this.exited = new Promise((ok) => this.child.once('exit', (code, signal) => {
-      running.delete(this.child);
-      ok({ code, signal });
-    }));
+    killedWithUs(this.child);
+    this.exited = new Promise((ok) => this.child.once('exit', (code, signal) => ok({ code, signal })));
     this.child.stderr!.on('data', (d) => (this.err = (this.err + d).slice(-65_536)));
     this.ready = new Promise((ok, fail) => {
       this.child.stdout!.on('data', (d) => {

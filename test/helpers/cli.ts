@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killedWithUs } from '../../bench/server-process.js';
 import { api, BASIC, ROOT, startServer, tempConfig, type Running } from './server.js';
 
 /** The real `bacula-mock` bin, as npm links it. */
@@ -56,16 +57,9 @@ export function emptyCwd(): string {
   return emptyDir;
 }
 
-/** Children still running; killed if the test process ends first (a runner timeout), so none outlives it. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of running) c.kill('SIGKILL');
-});
-
-/** Spawns `command args` and collects its output; the child, and a promise of how it ended. */
+/** Spawns `command args` and collects its output; the child (killed if the test process ends first), and a promise of how it ended. */
 function launch(command: string, args: string[], opts: CliOptions, defaultTimeout: number): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string } {
-  const child = spawn(command, args, { cwd: opts.cwd ?? emptyCwd(), env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  const child = killedWithUs(spawn(command, args, { cwd: opts.cwd ?? emptyCwd(), env: cleanEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -74,7 +68,6 @@ function launch(command: string, args: string[], opts: CliOptions, defaultTimeou
   const done = new Promise<CliResult>((ok) => {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      running.delete(child);
       ok({ code, signal, stdout, stderr });
     });
   });
@@ -140,8 +133,6 @@ export function smallWorld(o: { clients: number; days: number; errorRate: number
  */
 export async function startWorld(config: string, opts: { paused?: boolean; file?: string } = {}): Promise<{ s: Running; env: Record<string, string> }> {
   const s = await startServer(opts.file ?? tempConfig(config).file);
-  running.add(s.child);
-  s.child.once('exit', () => running.delete(s.child));
   if (opts.paused) await api(s.url, '/mock/clock', { method: 'POST', json: { paused: true } });
   return { s, env: serverEnv(s) };
 }

@@ -23,11 +23,16 @@ export type SnapshotChunk =
 const raw = (a: Int32Array | Uint16Array | Uint32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const b64 = (c: ColumnBytes): string => (typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'));
 
+/** The chunk with each of its columns replaced by `f` of it; chunks without columns as they are. */
+function mapColumns(c: SnapshotChunk, f: (column: ColumnBytes) => ColumnBytes): SnapshotChunk {
+  if (c.kind === 'log') return { kind: 'log', data: { jobId: f(c.data.jobId), step: f(c.data.step), time: f(c.data.time), next: f(c.data.next) } };
+  if (c.kind === 'jobs' && c.data.part === 'column') return { kind: 'jobs', data: { ...c.data, data: f(c.data.data) } };
+  return c;
+}
+
 /** The chunk as it is written: columns in base64. */
 export function encodeChunk(c: SnapshotChunk): SnapshotChunk {
-  if (c.kind === 'log') return { kind: 'log', data: { jobId: b64(c.data.jobId), step: b64(c.data.step), time: b64(c.data.time), next: b64(c.data.next) } };
-  if (c.kind === 'jobs' && c.data.part === 'column') return { kind: 'jobs', data: { ...c.data, data: b64(c.data.data) } };
-  return c;
+  return mapColumns(c, b64);
 }
 
 /**
@@ -36,15 +41,12 @@ export function encodeChunk(c: SnapshotChunk): SnapshotChunk {
  * is copied into.
  */
 export function ownChunk(c: SnapshotChunk, alloc: (bytes: number) => Uint8Array): SnapshotChunk {
-  const own = (x: ColumnBytes): ColumnBytes => {
+  return mapColumns(c, (x) => {
     if (typeof x === 'string') return x;
     const copy = alloc(x.byteLength);
     copy.set(x);
     return copy;
-  };
-  if (c.kind === 'log') return { kind: 'log', data: { jobId: own(c.data.jobId), step: own(c.data.step), time: own(c.data.time), next: own(c.data.next) } };
-  if (c.kind === 'jobs' && c.data.part === 'column') return { kind: 'jobs', data: { ...c.data, data: own(c.data.data) } };
-  return c;
+  });
 }
 
 export function* snapshotChunks(w: World): Generator<SnapshotChunk> {

@@ -214,7 +214,7 @@ export class Store {
         this.buffers = m.buffers ?? [];
         worker.unref();
         if (!m.ok) return fail(new Error(`snapshot not written: ${m.error}`));
-        this.keepJournalFrom(offset);
+        this.keepJournalFrom(offset, seq);
         ok(performance.now() - began);
       };
       const crashed = (e: Error): void => {
@@ -256,10 +256,11 @@ export class Store {
   }
 
   /**
-   * The journal after a snapshot holding everything up to byte `offset` of it:
-   * a fresh journal with the records appended since (put in place by rename).
+   * The journal after a snapshot holding everything up to byte `offset` of it
+   * (record `seq`): a fresh journal with the records appended since (put in
+   * place by rename).
    */
-  private keepJournalFrom(offset: number): void {
+  private keepJournalFrom(offset: number, seq: number): void {
     this.close();
     const fd = openSync(this.journalPath, 'r');
     const tail = Buffer.alloc(fstatSync(fd).size - offset);
@@ -269,7 +270,7 @@ export class Store {
       closeSync(fd);
     }
     this.freshJournal(tail);
-    this.pending = tail.length ? tail.toString('utf8').split('\n').length - 1 : 0;
+    this.pending = this.seq - seq;
   }
 
   close(): void {

@@ -59,6 +59,7 @@ t.test('a snapshot written in the background keeps the records appended while it
   const ms = await writing;
   t.ok(ms > 0, `written in ${Math.round(ms)} ms`);
   t.notOk(store.busy);
+  t.equal(store.pending, 2, 'the two records appended meanwhile wait for the next snapshot');
   store.append({ op: 'tick' }, w.now + 12);
   store.close();
   const loaded = new Store(dir).load();

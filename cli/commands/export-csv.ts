@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ApiCommand } from '../lib/command.js';
-import { exportFlags, writeExport } from '../lib/export-flags.js';
+import { exportFlags, writeExport } from '../lib/export.js';
 import { jobPages } from '../lib/job-pages.js';
 import { plural } from '../lib/units.js';
 

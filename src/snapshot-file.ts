@@ -18,7 +18,7 @@ export function writeSnapshotFile(tmp: string, path: string, header: Record<stri
     const put = (obj: unknown): void => {
       const line = (typeof obj === 'string' ? obj : JSON.stringify(obj)) + '\n';
       hash.update(line);
-      writeSync(fd, line);
+      writeAll(fd, line);
     };
     put(header);
     let lines = 1;
@@ -26,13 +26,23 @@ export function writeSnapshotFile(tmp: string, path: string, header: Record<stri
       put(typeof chunk === 'string' ? chunk : encodeChunk(chunk));
       lines++;
     }
-    writeSync(fd, JSON.stringify({ end: true, lines, sha256: hash.digest('hex') }) + '\n');
+    writeAll(fd, JSON.stringify({ end: true, lines, sha256: hash.digest('hex') }) + '\n');
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
   syncDir(dirname(path));
+}
+
+/**
+ * Writes all of `text` at `fd`, however many writes it takes: one may take
+ * only part (a full disk, a file size limit), and the file would be renamed
+ * into place short.
+ */
+export function writeAll(fd: number, text: string | Buffer): void {
+  const data = typeof text === 'string' ? Buffer.from(text) : text;
+  for (let done = 0; done < data.length;) done += writeSync(fd, data, done);
 }
 
 /** Makes a rename in `dir` durable (where the file system allows). */

@@ -5,7 +5,7 @@ import {
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ownChunk, SNAPSHOT_FORMAT, restoreWorld, snapshotChunks, type SnapshotChunk } from '../engine/snapshot.js';
-import { syncDir, writeSnapshotFile } from './snapshot-file.js';
+import { syncDir, writeAll, writeSnapshotFile } from './snapshot-file.js';
 import type { SnapshotJob } from './snapshot-worker.js';
 import type { World } from '../engine/world.js';
 import type { ClockState } from '../engine/clock.js';
@@ -294,8 +294,8 @@ export class Store {
   private freshJournal(records?: Buffer): void {
     const tmp = `${this.journalPath}.tmp`;
     const fd = openSync(tmp, 'w');
-    writeSync(fd, JSON.stringify(JOURNAL_FORMAT) + '\n');
-    if (records?.length) writeSync(fd, records);
+    writeAll(fd, JSON.stringify(JOURNAL_FORMAT) + '\n');
+    if (records?.length) writeAll(fd, records);
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.journalPath);

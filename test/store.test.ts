@@ -126,3 +126,25 @@ t.test('a record the disk refuses leaves nothing in the journal and gives its nu
   t.same(loaded.records.map((r) => [r.op, r.seq, r.t]), [['tick', 1, 1], ['tick', 2, 3]], 'the journal reads back whole, without a gap');
   t.equal(statSync(journal).size, readFileSync(journal, 'utf8').length);
 });
+
+t.test('a snapshot whose last line the disk cuts short is not put in place', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const path = join(dir, 'world.snapshot');
+  // Under a 4 KB file size limit, 40 bytes short of it before the ~100-byte trailer: its write takes part, the next fails.
+  const script = `
+    import { writeSnapshotFile } from ${JSON.stringify(new URL('../dist/src/snapshot-file.js', import.meta.url).href)};
+    const [dir, path] = process.argv.slice(1);
+    let error = null;
+    try {
+      writeSnapshotFile(dir + '/tmp', path, { h: 1 }, ['x'.repeat(4096 - 40 - 9)]);
+    } catch (e) {
+      error = e.code;
+    }
+    process.stdout.write(JSON.stringify({ error }));
+  `;
+  const env = { ...process.env, NODE_OPTIONS: '' };
+  const child = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$@"', '--', process.execPath, '--input-type=module', '-e', script, dir, path], { encoding: 'utf8', env });
+  t.equal(child.status, 0, `${child.signal ?? ''} ${child.stderr}`);
+  t.same(JSON.parse(child.stdout), { error: 'EFBIG' }, 'writing it failed');
+  t.notOk(existsSync(path), 'no short file was renamed into place');
+});

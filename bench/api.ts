@@ -14,14 +14,14 @@
  * load average of the machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, get as httpGet } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { BASIC as AUTH, ServerProcess, tempConfig, tempDir } from './server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const [seconds = 10, connections = 50] = process.argv.slice(2).map(Number);
-const AUTH = 'Basic ' + Buffer.from('admin:bacula2026').toString('base64');
 const ROUTE = '/cat/Job?limit=10';
 
 function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
@@ -44,14 +44,11 @@ function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<Re
 
 /** Our server on an ephemeral port, with a config of `clients` clients and `days` of history. */
 async function startOurs(clients: number, days: number): Promise<{ url: string; child: ChildProcess }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-api-'));
-  writeFileSync(join(dir, 'config.yaml'), `simulation:\n  default_clients: ${clients}\n  history_days: ${days}\n  data_dir: ${dir}/data\nlogging:\n  file: ${dir}/logs/bacula_mock.log\n`);
-  const child = spawn(process.execPath, ['--max-old-space-size=4096', join(ROOT, 'dist/src/main.js'), '--config', join(dir, 'config.yaml'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const m = await waitFor(child, /PORT=(\d+)/, 'server');
-  // From here the access log goes on to stdout as it would under systemd; drain it.
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { url: `http://127.0.0.1:${m[1]}`, child };
+  const dir = tempDir('bench-api-');
+  const { file } = tempConfig(`simulation:\n  default_clients: ${clients}\n  history_days: ${days}\n  data_dir: ${dir}/data\nlogging:\n  file: ${dir}/logs/bacula_mock.log\n`, dir);
+  // The access log goes on to stdout as it would under systemd; ServerProcess reads it.
+  const server = new ServerProcess(join(ROOT, 'dist/src/main.js'), file, ['--max-old-space-size=4096']);
+  return { url: `http://127.0.0.1:${await server.ready}`, child: server.child };
 }
 
 /** The bare ceiling: node:http answering pre-serialised bytes, in its own process like the others. */

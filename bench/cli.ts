@@ -12,32 +12,14 @@
  * load on the machine hits them alike. Prints one JSON line per command and a
  * Markdown table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ServerProcess, tempConfig, tempDir } from './server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'cli', 'bin', 'run.js');
 const runs = Number(process.argv[2] ?? 25);
-
-async function startServer(): Promise<{ port: number; child: ChildProcess }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
-  writeFileSync(join(dir, 'config.yaml'), 'simulation:\n  default_clients: 10\n  history_days: 1\nlogging:\n  file: logs/bench.log\n');
-  const child = spawn(process.execPath, [join(ROOT, 'dist/src/main.js'), '--config', join(dir, 'config.yaml'), '--port', '0', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const port = await new Promise<number>((ok, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d;
-      const m = /PORT=(\d+)/.exec(out);
-      if (m) ok(Number(m[1]));
-    });
-    child.once('exit', (code) => fail(new Error(`server exited ${code}`)));
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
-  return { port, child };
-}
 
 /** Wall time of one run of `node args`, in ms; fails if it does not exit 0. */
 function time(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -56,7 +38,8 @@ function stats(ms: number[]): { median: number; p90: number; min: number } {
   return { median: at(0.5), p90: at(0.9), min: Math.round(s[0]) };
 }
 
-const { port, child } = await startServer();
+const server = new ServerProcess(join(ROOT, 'dist/src/main.js'), tempConfig('simulation:\n  default_clients: 10\n  history_days: 1\nlogging:\n  file: logs/bench.log\n', tempDir('bench-cli-')).file);
+const port = await server.ready;
 const url = `http://127.0.0.1:${port}/mock/health`;
 const env: NodeJS.ProcessEnv = { ...process.env, BACULA_MOCK_HOST: '127.0.0.1', BACULA_MOCK_PORT: String(port), BACULA_MOCK_TLS: 'false' };
 delete env.NODE_OPTIONS;
@@ -87,5 +70,5 @@ try {
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(`| ${row.name} | ${row.median} ms | ${row.p90} ms | ${row.min} ms | ${row.median - floor >= 0 ? '+' : ''}${row.median - floor} ms |`);
 } finally {
-  child.kill('SIGTERM');
+  await server.kill('SIGTERM');
 }

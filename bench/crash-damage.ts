@@ -4,11 +4,10 @@
  * was. (bench/crash.ts and test/crash.test.ts)
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Api, ServerProcess } from './server-process.js';
+import { Api, ServerProcess, tempConfig, tempDir } from './server-process.js';
 
 export interface Damage {
   name: string;
@@ -87,13 +86,11 @@ export interface DamageResult {
  * listening is the same, only the exit code and stderr line are not seen.
  */
 export async function probeDamage(main: string, pristine: string, damage: Damage, inProcess = false): Promise<DamageResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-damage-'));
+  const { dir, file: config } = tempConfig('logging:\n  file: logs/damage.log\n', tempDir('bacula-mock-damage-'));
   const data = join(dir, 'data');
   cpSync(pristine, data, { recursive: true });
   const file = join(data, damage.file);
   writeFileSync(file, damage.apply(readFileSync(file)));
-  const config = join(dir, 'config.yaml');
-  writeFileSync(config, 'logging:\n  file: logs/damage.log\n');
   const before = fingerprint(data);
   const { started, exitCode, stderr, reported } = inProcess ? await startHere(main, config, file) : await startProcess(main, config, file);
   const untouched = JSON.stringify(fingerprint(data)) === JSON.stringify(before);
@@ -139,9 +136,7 @@ export function damageable(data: string): boolean {
  */
 export async function pristineDataDir(main: string): Promise<string> {
   const start = await startOf(main);
-  const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-pristine-'));
-  const config = join(dir, 'config.yaml');
-  writeFileSync(config, 'simulation:\n  default_clients: 6\n  history_days: 1\n  speed: 600\nlogging:\n  file: logs/pristine.log\n');
+  const { dir, file: config } = tempConfig('simulation:\n  default_clients: 6\n  history_days: 1\n  speed: 600\nlogging:\n  file: logs/pristine.log\n', tempDir('bacula-mock-pristine-'));
   const opts = { config, port: 0, host: '127.0.0.1', quiet: true, stopSnapshotBudgetMs: 0 };
   await (await start(opts)).close('pristine');
   const server = await start(opts);
@@ -167,17 +162,16 @@ export async function pristineDataDir(main: string): Promise<string> {
  */
 export async function truncatedTail(main: string, pristine: string): Promise<{ started: boolean; warning: string | undefined; keptWholeLines: boolean }> {
   const start = await startOf(main);
-  const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-tail-'));
+  const { dir, file: config } = tempConfig('logging:\n  file: logs/tail.log\n', tempDir('bacula-mock-tail-'));
   const data = join(dir, 'data');
   cpSync(pristine, data, { recursive: true });
   const journal = join(data, 'world.journal');
   const whole = readFileSync(journal);
   const nl = newlines(whole);
   writeFileSync(journal, whole.subarray(0, midLine(whole, nl.length - 1)));
-  writeFileSync(join(dir, 'config.yaml'), 'logging:\n  file: logs/tail.log\n');
   try {
     // A stop allowed 0 ms for a snapshot leaves the journal for the check below.
-    await (await start({ config: join(dir, 'config.yaml'), port: 0, host: '127.0.0.1', quiet: true, stopSnapshotBudgetMs: 0 })).close('probe');
+    await (await start({ config, port: 0, host: '127.0.0.1', quiet: true, stopSnapshotBudgetMs: 0 })).close('probe');
   } catch {
     return { started: false, warning: undefined, keptWholeLines: false };
   }

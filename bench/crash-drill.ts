@@ -5,10 +5,9 @@
  * every acknowledged command is still there and the catalog still holds
  * together.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
-import { Api, seeded, ServerProcess, sleep, type Reply } from './server-process.js';
+import { Api, seeded, ServerProcess, sleep, tempConfig, tempDir, type Reply } from './server-process.js';
 
 const ENDED = 'TEfA';
 /** Real ms the world is watched running after the checks (at speed 3600, a virtual half hour: some jobs are created). */
@@ -130,14 +129,12 @@ export class Drill {
       clients: 12, historyDays: 1, speed: 3600, snapshotInterval: 5, maxLoadMs: 4000, fullLog: false, log: () => {}, ...opts,
     };
     this.rand = seeded(opts.seed);
-    this.dir = mkdtempSync(join(tmpdir(), 'bacula-mock-crash-'));
-    this.dataDir = join(this.dir, 'data');
-    this.configFile = join(this.dir, 'config.yaml');
-    writeFileSync(this.configFile, [
+    ({ dir: this.dir, file: this.configFile } = tempConfig([
       'simulation:', `  default_clients: ${this.o.clients}`, `  history_days: ${this.o.historyDays}`, `  seed: ${opts.seed % 1_000_000}`,
       `  speed: ${this.o.speed}`, `  snapshot_interval: ${this.o.snapshotInterval}`, '  job_interval_min: 10', '  job_interval_max: 60',
       '  timezone: UTC', '  start_time: "2026-11-22T00:00:00"', 'logging:', '  file: logs/drill.log', '',
-    ].join('\n'));
+    ].join('\n'), tempDir('bacula-mock-crash-')));
+    this.dataDir = join(this.dir, 'data');
     for (const pool of ['Default', 'Full', 'Incremental', 'Differential']) this.pools.set(pool, { acked: null });
   }
 

@@ -15,12 +15,12 @@
  * request took over 250 ms, so stalls show); exit 1 on any error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Api, BASIC, seeded, ServerProcess, sleep } from './server-process.js';
+import { Api, BASIC, seeded, ServerProcess, sleep, tempConfig, tempDir } from './server-process.js';
 
 const DIST = resolve(import.meta.dirname, '..');
 const [seconds = 600, rate = 100, users = 1000, sseCount = 20, worldClients = 1000] = process.argv.slice(2).map(Number);
@@ -37,12 +37,11 @@ const q = (xs: number[], p: number): number => +xs[Math.min(xs.length - 1, Math.
  */
 const SNAPSHOT_INTERVAL_S = 45;
 
-const dir = mkdtempSync(join(tmpdir(), 'bacula-mock-soak-'));
-writeFileSync(join(dir, 'config.yaml'), [
+const { dir, file: configFile } = tempConfig([
   'simulation:', `  default_clients: ${worldClients}`, '  speed: 600', '  start_time: "2026-11-22T00:00:00"', `  snapshot_interval: ${SNAPSHOT_INTERVAL_S}`,
   // DEBUG adds a line per snapshot written (requests are logged at INFO anyway)
   'logging:', '  file: logs/soak.log', '  level: DEBUG', '',
-].join('\n'));
+].join('\n'), tempDir('bacula-mock-soak-'));
 
 // ---------------------------------------------------------------------------
 // The server, and what its preload reports.
@@ -98,7 +97,7 @@ class Measured {
 
 const PRELOAD = ['--import', join(DIST, 'bench', 'soak-preload.js')];
 // SOAK_SERVER_ARGS: more node arguments for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes.
-const server = new ServerProcess(join(DIST, 'src', 'main.js'), join(dir, 'config.yaml'), [...PRELOAD, ...(process.env.SOAK_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])]);
+const server = new ServerProcess(join(DIST, 'src', 'main.js'), configFile, [...PRELOAD, ...(process.env.SOAK_SERVER_ARGS?.split(' ').filter(Boolean) ?? [])]);
 const measured = new Measured(server.child);
 /** the server's periodic snapshots: real ms writing took, and ms the event loop was held capturing the world */
 const snapshots: Array<{ t: number; ms: number; heldMs: number }> = [];

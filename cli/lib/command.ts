@@ -77,7 +77,6 @@ function usageLines(message: string): string[] {
   const lines = stripVTControlCharacters(message).split('\n').map((l) => l.trim().replace(/^The following errors? occurred:\s*/, ''))
     .filter((l) => l && !/^See more help with/.test(l));
   const out: string[] = [];
-  const pairs = new Set<string>();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const parsing = /^Parsing (--[\w-]+)$/.exec(line);
@@ -95,12 +94,12 @@ function usageLines(message: string): string[] {
       }
       out.push(`${line.slice(0, -1)} ${args.join(', ')}`.trim());
     } else if (conflict) {
-      const pair = [conflict[1], conflict[2]].sort().join(' ');
-      if (!pairs.has(pair)) out.push(`--${conflict[1]} cannot also be provided when using --${conflict[2]}`);
-      pairs.add(pair);
+      // In one order whichever side oclif said it from, so the Set below keeps it once.
+      const [a, b] = [conflict[1], conflict[2]].sort();
+      out.push(`--${a} cannot also be provided when using --${b}`);
     } else out.push(line);
   }
-  return out;
+  return [...new Set(out)];
 }
 
 const connection = 'CONNECTION';

@@ -52,13 +52,9 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
     if (err.code === 'EACCES') throw new Error(`no permission to listen on port ${config.server.port} (ports below 1024 need root)`);
     throw err;
   }
-  let opened: { director: LiveDirector; warnings: string[]; ms: number; fromSnapshot: boolean };
+  let opened: ReturnType<typeof openWorld>;
   try {
-    const store = new Store(resolve(config.base, config.simulation.data_dir));
-    const fromSnapshot = existsSync(store.snapshotPath);
-    const openedAt = performance.now();
-    opened = { ...LiveDirector.open(config, store), ms: 0, fromSnapshot };
-    opened.ms = performance.now() - openedAt;
+    opened = openWorld(config);
   } catch (e) {
     server.close();
     throw e;
@@ -74,7 +70,7 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
   server.on('checkExpectation', handler);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
-  const snapshots = new Snapshots(director, { ms: opened.ms, fromSnapshot: opened.fromSnapshot });
+  const snapshots = new Snapshots(director, opened);
   // Wall-clock housekeeping: record how far virtual time got, sweep tokens, snapshot now and then.
   const housekeeping = cron.schedule('* * * * * *', () => {
     log.flushAll();
@@ -130,6 +126,15 @@ export async function start(opts: StartOptions = {}): Promise<{ server: Server; 
     return closing;
   };
   return { server, close, port };
+}
+
+/** Opens the saved world in `data_dir` (or builds one), timed: the snapshot rule's first estimate of what writing it costs. */
+function openWorld(config: Config): { director: LiveDirector; warnings: string[]; ms: number; fromSnapshot: boolean } {
+  const store = new Store(resolve(config.base, config.simulation.data_dir));
+  const fromSnapshot = existsSync(store.snapshotPath);
+  const began = performance.now();
+  const { director, warnings } = LiveDirector.open(config, store);
+  return { director, warnings, ms: performance.now() - began, fromSnapshot };
 }
 
 /** Largest request line plus headers, in bytes (Node's default, stated so the 431 can name it). */

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { ApiCommand } from '../lib/command.js';
-import { CliError, type CliErrorKind } from '../lib/errors.js';
+import { CliError, exitCode, type CliErrorKind } from '../lib/errors.js';
 import { CHECKS, Skip } from '../lib/smoke.js';
 
 /** Errors that end the smoke test at once: the server is not there, or refuses the credentials. */
@@ -15,7 +15,7 @@ interface Result {
 
 export default class SmokeTest extends ApiCommand {
   static override summary = 'Call every API endpoint once and check its answer';
-  static override description = `Runs ${CHECKS.length} checks: the 24 endpoints of the manual and the rest of the API (BVFS, events, OpenAPI, errors), one line each, then "N passed, N failed". Exits 1 if any check failed; a server that cannot be reached (exit 7) or refuses the credentials (exit 3) stops it at once. The checks that change the world leave little behind: the backup and restore they queue are canceled before they run, the volume they label (Smoke-<epoch>) is purged, a pool is updated to the value it has; initialize and reset are only checked to refuse a bad body. --read-only skips the checks that change anything.`;
+  static override description = `Runs ${CHECKS.length} checks: the 24 endpoints of the manual and the rest of the API (BVFS, events, OpenAPI, errors), one line each, then "N passed, N failed". Exits 1 if any check failed; a server that cannot be reached (exit ${exitCode('unreachable')}) or refuses the credentials (exit ${exitCode('unauthorized')}) stops it at once. The checks that change the world leave little behind: the backup and restore they queue are canceled before they run, the volume they label (Smoke-<epoch>) is purged, a pool is updated to the value it has; initialize and reset are only checked to refuse a bad body. --read-only skips the checks that change anything.`;
   static override examples = ['<%= config.bin %> smoke-test', '<%= config.bin %> smoke-test --read-only', '<%= config.bin %> smoke-test --host 10.0.0.5 --port 9101'];
   static override flags = { 'read-only': Flags.boolean({ description: 'skip the checks that change the world (run, cancel, restore, label, update, purge, prune)' }) };
 

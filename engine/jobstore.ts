@@ -277,7 +277,7 @@ export class JobStore {
       case 'column': {
         if (!(COLUMNS as readonly string[]).includes(part.name)) throw new Error(`unknown Job column "${part.name}"`);
         const col = (this as unknown as Record<string, Uint8Array>)[part.name];
-        const bytes = typeof part.data === 'string' ? Buffer.from(part.data, 'base64') : part.data;
+        const bytes = part.data;
         new Uint8Array(col.buffer, col.byteOffset, col.byteLength).set(bytes.subarray(0, Math.min(bytes.length, col.byteLength)));
         break;
       }
@@ -480,8 +480,8 @@ export function emptyFacts(): JobFacts {
 
 export type JobStoreDump =
   | { part: 'head'; top: number; strings: string[]; messages?: DaemonMessage[] }
-  /** a column's bytes: a view of the live column when dumped, base64 once written to a file */
-  | { part: 'column'; name: string; data: Uint8Array | string }
+  /** a column's bytes (a view of the live column when dumped) */
+  | { part: 'column'; name: string; data: Uint8Array }
   | { part: 'rare'; entries: Array<[number, Rare]> }
   | { part: 'live'; jobs: JobRecord[] };
 

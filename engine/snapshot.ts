@@ -17,11 +17,13 @@ export type ColumnBytes = Uint8Array | string;
  */
 export type SnapshotChunk =
   | { kind: 'meta'; data: Record<string, unknown> }
-  | { kind: 'jobs'; data: JobStoreDump }
+  | { kind: 'jobs'; data: Exclude<JobStoreDump, { part: 'column' }> | { part: 'column'; name: string; data: ColumnBytes } }
   | { kind: 'log'; data: { jobId: ColumnBytes; step: ColumnBytes; time: ColumnBytes; next: ColumnBytes } };
 
 const raw = (a: Int32Array | Uint16Array | Uint32Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const b64 = (c: ColumnBytes): string => (typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64'));
+/** A column's bytes, decoded if it was read from a file. */
+const bytesOf = (c: ColumnBytes): Uint8Array => (typeof c === 'string' ? Buffer.from(c, 'base64') : c);
 
 /** The chunk with each of its columns replaced by `f` of it; chunks without columns as they are. */
 function mapColumns(c: SnapshotChunk, f: (column: ColumnBytes) => ColumnBytes): SnapshotChunk {
@@ -72,8 +74,8 @@ export function* snapshotChunks(w: World): Generator<SnapshotChunk> {
   };
 }
 
-const fromB64 = <T>(s: ColumnBytes, C: { new (b: ArrayBuffer): T }, bytes: number): T => {
-  const buf = typeof s === 'string' ? Buffer.from(s, 'base64') : s;
+const typedColumn = <T>(s: ColumnBytes, C: { new (b: ArrayBuffer): T }, bytes: number): T => {
+  const buf = bytesOf(s);
   const copy = new ArrayBuffer(buf.length - (buf.length % bytes));
   new Uint8Array(copy).set(buf.subarray(0, copy.byteLength));
   return new C(copy);
@@ -106,13 +108,14 @@ export function restoreWorld(chunks: Iterable<SnapshotChunk>): World {
       queued = m.queue;
     } else if (chunk.kind === 'jobs') {
       if (!w) throw new Error('snapshot: jobs before meta');
-      w.catalog.store.load(chunk.data);
+      const d = chunk.data;
+      w.catalog.store.load(d.part === 'column' ? { ...d, data: bytesOf(d.data) } : d);
     } else {
       if (!w) throw new Error('snapshot: log before meta');
       const d = chunk.data;
       w.catalog.log.load({
-        jobId: fromB64(d.jobId, Int32Array, 4), step: fromB64(d.step, Uint16Array, 2),
-        time: fromB64(d.time, Uint32Array, 4), next: fromB64(d.next, Int32Array, 4),
+        jobId: typedColumn(d.jobId, Int32Array, 4), step: typedColumn(d.step, Uint16Array, 2),
+        time: typedColumn(d.time, Uint32Array, 4), next: typedColumn(d.next, Int32Array, 4),
       });
     }
   }

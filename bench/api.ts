@@ -14,10 +14,10 @@
  * load average of the machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { Agent, createServer, get as httpGet } from 'node:http';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { processCpuMs, quantile } from './measure.js';
 import { BASIC as AUTH, ServerProcess, tempConfig, tempDir } from './server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -79,25 +79,17 @@ function freePort(): Promise<number> {
 
 interface Load { requests: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuUsPerRequest?: number }
 
-/** CPU time (user + system) a process has used, in µs; undefined where /proc is not there. */
-function cpuUs(pid: number | undefined): number | undefined {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
-  // Fields 14 and 15 (utime, stime), in clock ticks of 10 ms, after the command name in parentheses.
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-}
-
 /** autocannon in its own process, JSON out; with the CPU the server (`server`) spent per request. */
 function load(url: string, server?: ChildProcess): Promise<Load> {
-  const before = cpuUs(server?.pid);
+  const before = processCpuMs(server?.pid);
   const child = spawn(join(ROOT, 'node_modules/.bin/autocannon'), ['-j', '-c', String(connections), '-d', String(seconds), '-H', `Authorization=${AUTH}`, url], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   return new Promise((ok, fail) => child.once('exit', (code) => {
     if (code !== 0) return fail(new Error(`autocannon exited ${code}`));
     const r = JSON.parse(out);
-    const after = cpuUs(server?.pid);
-    const cpu = before !== undefined && after !== undefined && r.requests.total ? Math.round((after - before) / r.requests.total) : undefined;
+    const after = processCpuMs(server?.pid);
+    const cpu = before !== undefined && after !== undefined && r.requests.total ? Math.round(((after - before) * 1000) / r.requests.total) : undefined;
     ok({ requests: r.requests.total, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuUsPerRequest: cpu });
   }));
 }
@@ -138,8 +130,7 @@ async function pageLatency(base: string, path: string, offset: number, n = 300):
     if (r.status !== 200) throw new Error(`${url(i)}: ${r.status} ${r.text}`);
   }
   times.sort((a, b) => a - b);
-  const q = (p: number): number => +times[Math.min(n - 1, Math.floor(p * n))].toFixed(2);
-  return { p50: q(0.5), p99: q(0.99), rows };
+  return { p50: +quantile(times, 0.5).toFixed(2), p99: +quantile(times, 0.99).toFixed(2), rows };
 }
 
 async function post(url: string, json: unknown): Promise<unknown> {

@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { quantile } from './measure.js';
 import { ServerProcess, tempConfig, tempDir } from './server-process.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -34,8 +35,7 @@ function time(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 function stats(ms: number[]): { median: number; p90: number; min: number } {
   const s = [...ms].sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))]);
-  return { median: at(0.5), p90: at(0.9), min: Math.round(s[0]) };
+  return { median: Math.round(quantile(s, 0.5)), p90: Math.round(quantile(s, 0.9)), min: Math.round(s[0]) };
 }
 
 const server = new ServerProcess(join(ROOT, 'dist/src/main.js'), tempConfig('simulation:\n  default_clients: 10\n  history_days: 1\nlogging:\n  file: logs/bench.log\n', tempDir('bench-cli-')).file);

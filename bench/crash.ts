@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DAMAGES, pristineDataDir, probeDamage, truncatedTail } from './crash-damage.js';
 import { Drill, KILL_MODES, oddWarnings, type Check, type CycleReport, type KillMode } from './crash-drill.js';
+import { quantile } from './measure.js';
 import { seeded } from './server-process.js';
 
 const MAIN = join(resolve(import.meta.dirname, '..'), 'src', 'main.js');
@@ -72,7 +73,7 @@ console.log(JSON.stringify({
     acknowledged: acked, refusedAsExpected: reports.reduce((n, r) => n + r.refusedAsExpected, 0), unanswered: reports.reduce((n, r) => n + r.uncertain, 0),
     halfWrittenLinesDropped: reports.reduce((n, r) => n + r.warnings.filter((w) => /dropped a half-written last record/.test(w)).length, 0),
     jobsAtLastCheck: reports.at(-1)?.jobs,
-    restartMs: { p50: restarts[Math.floor(restarts.length / 2)], max: restarts.at(-1) },
+    restartMs: { p50: quantile(restarts, 0.5), max: restarts.at(-1) },
     checks, failedChecks: failed.length,
   },
   damage: damage.map((d) => ({ damage: d.damage, exit: d.exitCode, started: d.started, reported: d.reported, untouched: d.untouched, stderr: d.stderr.trim() })),

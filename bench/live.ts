@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { LiveDirector } from '../src/director.js';
 import { Store } from '../src/store.js';
+import { quantile } from './measure.js';
 
 const [clients = 10_000, speed = 3600, seconds = 60] = process.argv.slice(2, 5).map(Number);
 const withSnapshot = process.argv[5] === 'snapshot';
@@ -43,21 +44,18 @@ if (withSnapshot) {
     void writing.then((ms) => (snapshot = { heldMs, totalMs: Math.round(ms) }));
   }, (seconds * 1000) / 2);
 }
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return +(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(1);
-};
 setTimeout(() => {
   h.disable();
   clearInterval(tick);
   clearInterval(sample);
+  behind.sort((a, b) => a - b);
   const realS = (performance.now() - r0) / 1000;
   const played = w.now - v0;
   const jobs = w.catalog.totals.jobs - jobs0;
   console.log(JSON.stringify({
     clients, speed, seconds: +realS.toFixed(1), initMs: Math.round(initMs),
     loopDelayMs: { p50: +(h.percentile(50) / 1e6).toFixed(2), p99: +(h.percentile(99) / 1e6).toFixed(2), max: +(h.max / 1e6).toFixed(2) },
-    behindMs: { p50: pct(behind, 50), p99: pct(behind, 99), max: pct(behind, 100) },
+    behindMs: { p50: +quantile(behind, 0.5).toFixed(1), p99: +quantile(behind, 0.99).toFixed(1), max: +quantile(behind, 1).toFixed(1) },
     virtualHoursPlayed: +(played / 3.6e6).toFixed(2), expectedVirtualHours: +((realS * speed) / 3600).toFixed(2),
     jobsCreated: jobs, jobsPerSecond: +(jobs / realS).toFixed(1), rssMB: Math.round(process.memoryUsage().rss / 1048576),
     snapshot,

@@ -15,11 +15,12 @@
  * request took over 250 ms, so stalls show); exit 1 on any error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { processCpuMs, quantile } from './measure.js';
 import { Api, BASIC, seeded, ServerProcess, sleep, tempConfig, tempDir } from './server-process.js';
 
 const DIST = resolve(import.meta.dirname, '..');
@@ -27,8 +28,8 @@ const [seconds = 600, rate = 100, users = 1000, sseCount = 20, worldClients = 10
 const warmupS = Math.max(30, Math.round(seconds / 10));
 const rand = seeded(600);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-/** The p-quantile of sorted `xs`. */
-const q = (xs: number[], p: number): number => +xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
+/** The p-quantile of sorted `xs`, to 0.1. */
+const q = (xs: number[], p: number): number => +quantile(xs, p).toFixed(1);
 
 /**
  * Real seconds between snapshots (the default is 300): a dozen in 10 minutes instead of
@@ -88,10 +89,9 @@ class Measured {
     });
   }
 
-  /** CPU ms used so far (Linux /proc: utime + stime, in clock ticks of 10 ms). */
+  /** CPU ms used so far (Linux only). */
   cpuMs(): number {
-    const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return processCpuMs(this.child.pid) ?? NaN;
   }
 }
 

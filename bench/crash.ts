@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DAMAGES, pristineDataDir, probeDamage, truncatedTail } from './crash-damage.js';
 import { Drill, KILL_MODES, oddWarnings, type Check, type CycleReport, type KillMode } from './crash-drill.js';
 import { quantile } from './measure.js';
-import { seeded } from './server-process.js';
+import { seeded, weighted } from './server-process.js';
 
 const MAIN = join(resolve(import.meta.dirname, '..'), 'src', 'main.js');
 const [cycles = 60, seed = Date.now() % 1_000_000_007, perDir = 10] = process.argv.slice(2).map(Number);
@@ -22,11 +22,7 @@ const WEIGHTS: Record<KillMode, number> = { random: 3, request: 2, snapshot: 2, 
 
 const began = performance.now();
 const rand = seeded(seed);
-const drawMode = (): KillMode => {
-  let x = rand() * KILL_MODES.reduce((n, m) => n + WEIGHTS[m], 0);
-  for (const m of KILL_MODES) if ((x -= WEIGHTS[m]) < 0) return m;
-  return 'random';
-};
+const drawMode = weighted(rand, WEIGHTS);
 
 const reports: CycleReport[] = [];
 const failed: Check[] = [];

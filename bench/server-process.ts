@@ -25,6 +25,17 @@ export function seeded(seed: number): () => number {
   };
 }
 
+/** A draw of a key of `weights`, each as likely as its weight, from `rand` (the same stream, the same draws). */
+export function weighted<K extends string>(rand: () => number, weights: Record<K, number>): () => K {
+  const keys = Object.keys(weights) as K[];
+  const total = keys.reduce((n, k) => n + weights[k], 0);
+  return () => {
+    let x = rand() * total;
+    for (const k of keys) if ((x -= weights[k]) < 0) return k;
+    return keys[keys.length - 1];
+  };
+}
+
 export interface Reply {
   status: number;
   body: any;

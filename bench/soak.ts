@@ -21,7 +21,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { processCpuMs, quantile } from './measure.js';
-import { Api, BASIC, seeded, ServerProcess, sleep, tempConfig, tempDir } from './server-process.js';
+import { Api, BASIC, seeded, ServerProcess, sleep, tempConfig, tempDir, weighted } from './server-process.js';
 
 const DIST = resolve(import.meta.dirname, '..');
 const [seconds = 600, rate = 100, users = 1000, sseCount = 20, worldClients = 1000] = process.argv.slice(2).map(Number);
@@ -120,12 +120,7 @@ const MIX: Record<Kind, number> = {
   'cat.job.page': 20, 'cat.job.filter': 15, 'cat.joblog': 12, 'cat.small': 10, 'status.director': 12, 'status.client': 11, health: 10, run: 6, cancel: 4,
 };
 const KINDS = Object.keys(MIX) as Kind[];
-const TOTAL_WEIGHT = KINDS.reduce((n, k) => n + MIX[k], 0);
-const drawKind = (): Kind => {
-  let x = rand() * TOTAL_WEIGHT;
-  for (const k of KINDS) if ((x -= MIX[k]) < 0) return k;
-  return 'health';
-};
+const drawKind = weighted(rand, MIX);
 
 const latencies = new Map<Kind, number[]>(KINDS.map((k) => [k, []]));
 /** ms each request went out after it was due (the generator's own lag: its loop wakes every 10 ms) */

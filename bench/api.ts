@@ -46,9 +46,11 @@ function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<Re
 async function startOurs(clients: number, days: number): Promise<{ url: string; child: ChildProcess }> {
   const dir = tempDir('bench-api-');
   const { file } = tempConfig(`simulation:\n  default_clients: ${clients}\n  history_days: ${days}\n  data_dir: ${dir}/data\nlogging:\n  file: ${dir}/logs/bacula_mock.log\n`, dir);
-  // The access log goes on to stdout as it would under systemd; ServerProcess reads it.
+  // The access log goes on to stdout as it would under systemd; drained unread once listening.
   const server = new ServerProcess(join(ROOT, 'dist/src/main.js'), file, ['--max-old-space-size=4096']);
-  return { url: `http://127.0.0.1:${await server.ready}`, child: server.child };
+  const port = await server.ready;
+  server.unreadLog();
+  return { url: `http://127.0.0.1:${port}`, child: server.child };
 }
 
 /** The bare ceiling: node:http answering pre-serialised bytes, in its own process like the others. */
